@@ -1,0 +1,81 @@
+# Two commands set everything up: `make run` (the whole system) and `make test` (the suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || command -v python3)
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# The test suite runs in stack mode on the local PostgreSQL and Redis (DESIGN §10).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riskmonitor
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_DEBUG=false \
+	SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG \
+	SECURE_SSL_REDIRECT=false
+
+include config/dev.env
+export
+
+.PHONY: help venv run test test-fast lint format bench check-deploy clean
+
+help:
+	@echo "make run    - start the whole system (embedded; stack mode when DATABASE_URL and REDIS_URL are set)"
+	@echo "make test   - run the test suite (needs PostgreSQL and Redis on 127.0.0.1)"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/python: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $(BIN)/python
+
+venv: $(BIN)/python
+
+run: venv
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		$(MAKE) --no-print-directory run-stack; \
+	else \
+		$(MAKE) --no-print-directory run-embedded; \
+	fi
+
+run-embedded:
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) check_config
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) migrate --no-input -v 0
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) bootstrap
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} exec $(MANAGE) run_embedded
+
+run-stack:
+	@$(MANAGE) check_config
+	@$(MANAGE) migrate --no-input -v 0
+	@$(MANAGE) bootstrap
+	@rm -rf var/prometheus && mkdir -p var/prometheus
+	@PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/prometheus exec $(BIN)/honcho start -f Procfile
+
+test: venv
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/mypy .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv
+	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
+
+check-deploy: venv
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_DEBUG=false \
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=risk.example.com \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/prometheus .pytest_cache .mypy_cache .ruff_cache

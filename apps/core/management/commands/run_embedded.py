@@ -1,0 +1,89 @@
+"""``manage.py run_embedded``: the whole system in one process, for a first run with nothing but
+Python: web (daphne), the in-process scheduler, the gRPC server and the venue simulators."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.core.scheduler import InProcessScheduler
+
+SIMULATORS = (
+    ("exchange", "exchange-1", 9101),
+    ("exchange", "exchange-2", 9102),
+    ("custodian", "custodian-1", 9201),
+)
+
+
+class Command(BaseCommand):
+    help = "Run web, scheduler, gRPC and simulators in one process (embedded mode)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.RISK_MONITOR["PORT"])
+        parser.add_argument("--no-simulators", action="store_true")
+        parser.add_argument("--scenario", default="simulators/scenarios/default.yaml")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.MODE != "embedded":
+            raise CommandError("run_embedded: unset DATABASE_URL and REDIS_URL (stack mode uses "
+                               "the Procfile: make run)")
+        children = [] if options["no_simulators"] else _start_simulators(options["scenario"])
+        scheduler = InProcessScheduler()
+        grpc_server = _start_grpc()
+        scheduler.start()
+        try:
+            _serve_web(options["host"], options["port"])
+        finally:
+            scheduler.stop()
+            if grpc_server is not None:
+                grpc_server.stop(grace=2)
+            _stop_all(children)
+
+
+def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:
+    if not Path(scenario).exists():
+        raise CommandError(f"--scenario: no such file {scenario!r}")
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "simulators", kind, "--name", name, "--port", str(port),
+             "--scenario", scenario, "--seed", "42"],
+            env=os.environ.copy(),
+        )
+        for kind, name, port in SIMULATORS
+    ]
+
+
+def _start_grpc() -> Any:
+    try:
+        from apps.core.grpc_server import build_server
+    except ImportError:
+        return None
+    server = build_server(settings.RISK_MONITOR["GRPC_PORT"])
+    server.start()
+    return server
+
+
+def _serve_web(host: str, port: int) -> None:
+    from daphne.cli import CommandLineInterface
+
+    # Daphne owns the main thread and its signal handling; Ctrl-C returns here.
+    CommandLineInterface().run(["-b", host, "-p", str(port), "riskmonitor.asgi:application"])
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()

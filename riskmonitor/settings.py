@@ -1,0 +1,234 @@
+"""Django settings, driven entirely by the environment (docs/configuration.md lists every variable).
+
+Two modes, chosen by the environment alone:
+- stack: DATABASE_URL and REDIS_URL set -> PostgreSQL, Redis as Celery broker, cache, channel layer;
+- embedded: both unset -> SQLite under var/, in-memory channel layer, tasks run in-process.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from riskmonitor.env import LOG_LEVELS, Env, EnvironmentProblems
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", False)
+_secret = env.optional_str("SECRET_KEY")
+_database_url = env.url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
+_redis_url = env.url("REDIS_URL", ("redis", "rediss"))
+if bool(_database_url) != bool(_redis_url):
+    missing = "REDIS_URL" if _database_url else "DATABASE_URL"
+    env.problems.append(
+        f"environment: {missing}: must be set too: stack mode needs both DATABASE_URL and "
+        'REDIS_URL, embedded mode neither, got ""'
+    )
+if not DEBUG and _secret is None:
+    env.problems.append('environment: SECRET_KEY: required when DJANGO_DEBUG is off, got ""')
+
+RISK_MONITOR = {
+    "PORT": env.port("RISK_MONITOR_PORT", 8080),
+    "GRPC_PORT": env.port("RISK_MONITOR_GRPC_PORT", 50055),
+    "LOG_LEVEL": env.choice("RISK_MONITOR_LOG_LEVEL", "info", LOG_LEVELS),
+    "CONFIG_DIR": Path(env.str("RISK_MONITOR_CONFIG_DIR", str(BASE_DIR / "config"))),
+    "EXCHANGE_API_KEYS": env.json_str_map("EXCHANGE_API_KEYS"),
+    "CHECK_INTERVAL_SECONDS": env.int("RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600),
+    "ALERT_RETENTION_DAYS": env.int("ALERT_RETENTION_DAYS", 90),
+    "AUDIT_LOG_RETENTION_DAYS": env.int("AUDIT_LOG_RETENTION_DAYS", 365),
+    "CIRCUIT_BREAKER_ENABLED": env.bool("CIRCUIT_BREAKER_ENABLED", True),
+    "CIRCUIT_BREAKER_AUTO_LIQUIDATE": env.bool("CIRCUIT_BREAKER_AUTO_LIQUIDATE", False),
+    "DASHBOARD_ENABLED": env.bool("DASHBOARD_ENABLED", True),
+    "EMIT_COMPLIANCE_SIGNALS": env.bool("EMIT_COMPLIANCE_SIGNALS", True),
+    "REGULATORY_REPORTING_ENABLED": env.bool("REGULATORY_REPORTING_ENABLED", True),
+    "ALERT_WEBHOOK_URL": env.url("ALERT_WEBHOOK_URL", ("http", "https")),
+}
+# Secrets stay out of RISK_MONITOR so that a configuration summary can never leak them.
+CUSTODIAN_API_KEY = env.optional_str("CUSTODIAN_API_KEY")
+MARKET_DATA_API_KEY = env.optional_str("MARKET_DATA_API_KEY")
+
+MODE = "stack" if _database_url and _redis_url else "embedded"
+ALLOWED_HOSTS = env.csv("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.csv("CSRF_TRUSTED_ORIGINS", [])
+
+try:
+    env.raise_if_problems()
+except EnvironmentProblems as exc:
+    # Settings are read by every entry point (web, worker, beat, grpc, manage.py): one clear
+    # message per problem and a non-zero exit beats a traceback.
+    print("\n".join(exc.problems), file=sys.stderr)
+    raise SystemExit(2) from None
+
+# A development key only ever exists with DEBUG on; the check above refuses it otherwise.
+SECRET_KEY = _secret or "dev-insecure-key-only-for-DJANGO_DEBUG-true-never-in-production-0123456789"
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "channels",
+    "django_prometheus",
+    "axes",
+    "apps.core",
+    "apps.audit",
+    "apps.dashboard",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes wants to be last so that it sees the final authentication outcome.
+    "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "riskmonitor.urls"
+ASGI_APPLICATION = "riskmonitor.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+VAR_DIR = BASE_DIR / "var"
+if MODE == "stack":
+    DATABASES = {"default": dj_database_url.parse(str(_database_url), conn_max_age=60)}
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_redis_url], "prefix": "riskmonitor"},
+        }
+    }
+else:
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django_prometheus.db.backends.sqlite3",
+            "NAME": VAR_DIR / "riskmonitor.sqlite3",
+            # Several threads (web, scheduler, gRPC) share the file: wait rather than fail.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Celery: Redis in stack mode; in embedded mode the in-process scheduler runs tasks eagerly.
+CELERY_BROKER_URL = _redis_url or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = MODE == "embedded"
+CELERY_TASK_ACKS_LATE = True  # idempotent tasks: a crashed worker's task runs again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 100
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = "default"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out user before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Risk Monitor API",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# Sessions expire: a risk desk terminal left open should not stay logged in overnight.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    # Production sits behind a TLS-terminating proxy; health and metrics stay reachable over
+    # plain HTTP for probes and scrapers inside the network.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+_LOG_LEVEL = {"warn": "WARNING"}.get(str(RISK_MONITOR["LOG_LEVEL"]), str(RISK_MONITOR["LOG_LEVEL"]).upper())
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "apps.core.logging.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}

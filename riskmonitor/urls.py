@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from apps.core import apis as core
+
+urlpatterns = [
+    path("health", core.health, name="health"),
+    path("metrics", core.metrics, name="metrics"),
+    path("api/v1/system/status", core.system_status, name="system-status"),
+    path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "apps.core.apis.not_found"
