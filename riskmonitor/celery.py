@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
 
@@ -23,7 +23,8 @@ def _install_beat_schedule(sender: Celery, **_: object) -> None:
 
 
 @beat_init.connect
-def _validate_config_on_beat_start(**_: object) -> None:
+@worker_init.connect
+def _validate_config_on_start(**_: object) -> None:
     from riskmonitor.conf import load_config_or_exit
 
     load_config_or_exit()

@@ -39,14 +39,14 @@ class Env:
     def _fail(self, name: str, reason: str, value: str) -> None:
         self.problems.append(f'environment: {name}: {reason}, got "{value}"')
 
-    def str(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "") -> str:
         raw = self._raw(name)
         return default if raw is None else raw
 
     def optional_str(self, name: str) -> str | None:
         return self._raw(name)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         raw = self._raw(name)
         if raw is None:
             return default
@@ -57,7 +57,7 @@ class Env:
         self._fail(name, "must be true or false", raw)
         return default
 
-    def int(self, name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    def integer(self, name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
         raw = self._raw(name)
         if raw is None:
             return default
@@ -73,7 +73,7 @@ class Env:
         return value
 
     def port(self, name: str, default: int) -> int:
-        return self.int(name, default, minimum=1, maximum=65535)
+        return self.integer(name, default, minimum=1, maximum=65535)
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         raw = self._raw(name)

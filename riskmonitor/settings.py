@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -17,7 +18,7 @@ from riskmonitor.env import LOG_LEVELS, Env, EnvironmentProblems
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", False)
+DEBUG = env.flag("DJANGO_DEBUG", False)
 _secret = env.optional_str("SECRET_KEY")
 _database_url = env.url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 _redis_url = env.url("REDIS_URL", ("redis", "rediss"))
@@ -30,20 +31,22 @@ if bool(_database_url) != bool(_redis_url):
 if not DEBUG and _secret is None:
     env.problems.append('environment: SECRET_KEY: required when DJANGO_DEBUG is off, got ""')
 
-RISK_MONITOR = {
+RISK_MONITOR: dict[str, Any] = {
     "PORT": env.port("RISK_MONITOR_PORT", 8080),
     "GRPC_PORT": env.port("RISK_MONITOR_GRPC_PORT", 50055),
     "LOG_LEVEL": env.choice("RISK_MONITOR_LOG_LEVEL", "info", LOG_LEVELS),
-    "CONFIG_DIR": Path(env.str("RISK_MONITOR_CONFIG_DIR", str(BASE_DIR / "config"))),
+    "CONFIG_DIR": Path(env.text("RISK_MONITOR_CONFIG_DIR", str(BASE_DIR / "config"))),
     "EXCHANGE_API_KEYS": env.json_str_map("EXCHANGE_API_KEYS"),
-    "CHECK_INTERVAL_SECONDS": env.int("RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600),
-    "ALERT_RETENTION_DAYS": env.int("ALERT_RETENTION_DAYS", 90),
-    "AUDIT_LOG_RETENTION_DAYS": env.int("AUDIT_LOG_RETENTION_DAYS", 365),
-    "CIRCUIT_BREAKER_ENABLED": env.bool("CIRCUIT_BREAKER_ENABLED", True),
-    "CIRCUIT_BREAKER_AUTO_LIQUIDATE": env.bool("CIRCUIT_BREAKER_AUTO_LIQUIDATE", False),
-    "DASHBOARD_ENABLED": env.bool("DASHBOARD_ENABLED", True),
-    "EMIT_COMPLIANCE_SIGNALS": env.bool("EMIT_COMPLIANCE_SIGNALS", True),
-    "REGULATORY_REPORTING_ENABLED": env.bool("REGULATORY_REPORTING_ENABLED", True),
+    "CHECK_INTERVAL_SECONDS": env.integer(
+        "RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600
+    ),
+    "ALERT_RETENTION_DAYS": env.integer("ALERT_RETENTION_DAYS", 90),
+    "AUDIT_LOG_RETENTION_DAYS": env.integer("AUDIT_LOG_RETENTION_DAYS", 365),
+    "CIRCUIT_BREAKER_ENABLED": env.flag("CIRCUIT_BREAKER_ENABLED", True),
+    "CIRCUIT_BREAKER_AUTO_LIQUIDATE": env.flag("CIRCUIT_BREAKER_AUTO_LIQUIDATE", False),
+    "DASHBOARD_ENABLED": env.flag("DASHBOARD_ENABLED", True),
+    "EMIT_COMPLIANCE_SIGNALS": env.flag("EMIT_COMPLIANCE_SIGNALS", True),
+    "REGULATORY_REPORTING_ENABLED": env.flag("REGULATORY_REPORTING_ENABLED", True),
     "ALERT_WEBHOOK_URL": env.url("ALERT_WEBHOOK_URL", ("http", "https")),
 }
 # Secrets stay out of RISK_MONITOR so that a configuration summary can never leak them.
@@ -118,7 +121,8 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR = BASE_DIR / "var"
+# Runtime files (SQLite, beat schedule, metrics of several processes); tests point it elsewhere.
+VAR_DIR = Path(env.text("RISK_MONITOR_VAR_DIR", str(BASE_DIR / "var")))
 if MODE == "stack":
     DATABASES = {"default": dj_database_url.parse(str(_database_url), conn_max_age=60)}
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
@@ -136,11 +140,11 @@ if MODE == "stack":
         }
     }
 else:
-    VAR_DIR.mkdir(exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django_prometheus.db.backends.sqlite3",
-            "NAME": VAR_DIR / "riskmonitor.sqlite3",
+            "NAME": str(VAR_DIR / "riskmonitor.sqlite3"),
             # Several threads (web, scheduler, gRPC) share the file: wait rather than fail.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
@@ -212,7 +216,7 @@ if not DEBUG:
     # Production sits behind a TLS-terminating proxy; health and metrics stay reachable over
     # plain HTTP for probes and scrapers inside the network.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -220,7 +224,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-_LOG_LEVEL = {"warn": "WARNING"}.get(str(RISK_MONITOR["LOG_LEVEL"]), str(RISK_MONITOR["LOG_LEVEL"]).upper())
+_LOG_LEVEL = {"warn": "WARNING"}.get(
+    str(RISK_MONITOR["LOG_LEVEL"]), str(RISK_MONITOR["LOG_LEVEL"]).upper()
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,7 +18,7 @@ RPC_MODULES: tuple[str, ...] = ("apps.risk.rpc", "apps.alerts.rpc")
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
-class TokenAuthInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+class TokenAuthInterceptor(grpc.ServerInterceptor):
     """Refuses calls without ``authorization: Token <key>`` metadata of an active user."""
 
     def intercept_service(self, continuation: Callable[..., Any], details: Any) -> Any:
@@ -64,8 +64,11 @@ def build_server(port: int, host: str = "127.0.0.1", workers: int = 8) -> grpc.S
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
-        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-         reflection.SERVICE_NAME],
+        [
+            *names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
         server,
     )
     server.add_insecure_port(f"{host}:{port}")

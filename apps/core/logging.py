@@ -29,8 +29,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def _iso_millis(created: float) -> str:
-    return datetime.fromtimestamp(created, tz=UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z"
+    return (
+        datetime.fromtimestamp(created, tz=UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
     )
 
 

@@ -19,3 +19,6 @@ class SystemPermission(models.Model):
             ("export_reports", "Can export reports and the audit trail"),
             ("view_audit", "Can view the audit trail"),
         ]
+
+    def __str__(self) -> str:
+        return "system permissions"

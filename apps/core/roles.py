@@ -1,5 +1,7 @@
-"""The four roles and what each may do. Groups are created by a data migration; permissions are
-(re)attached after every migrate, so an app added later grants its permissions to the right roles."""
+"""The four roles and what each may do.
+
+Groups are created by a data migration; permissions are (re)attached after every migrate, so an
+app added later grants its permissions to the right roles."""
 
 from __future__ import annotations
 
@@ -14,8 +16,16 @@ ROLES = (RISK_OFFICER, TRADER, AUDITOR, INTEGRATION)
 # Custom permissions are "core.<codename>"; model permissions are matched by action prefix over
 # the product's own apps (e.g. every "view_*" of apps.*).
 OWN_APP_LABELS = (
-    "core", "audit", "venues", "marketdata", "positions", "risk", "limits", "alerts",
-    "dashboard", "reports",
+    "core",
+    "audit",
+    "venues",
+    "marketdata",
+    "positions",
+    "risk",
+    "limits",
+    "alerts",
+    "dashboard",
+    "reports",
 )
 
 
@@ -29,8 +39,14 @@ class RoleGrant:
 ROLE_GRANTS: dict[str, RoleGrant] = {
     RISK_OFFICER: RoleGrant(
         custom=(
-            "view_risk", "view_debug", "acknowledge_alert", "propose_limit_change",
-            "approve_limit_change", "operate_circuit_breaker", "export_reports", "view_audit",
+            "view_risk",
+            "view_debug",
+            "acknowledge_alert",
+            "propose_limit_change",
+            "approve_limit_change",
+            "operate_circuit_breaker",
+            "export_reports",
+            "view_audit",
         ),
         model_actions=("view",),
         staff=True,

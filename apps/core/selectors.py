@@ -102,7 +102,7 @@ def health_get() -> dict[str, Any]:
 
 def system_status_get() -> dict[str, Any]:
     """Versions, uptime and a configuration summary; settings.RISK_MONITOR holds no secret."""
-    summary = {
+    summary: dict[str, Any] = {
         key.lower(): (str(value) if not isinstance(value, (int, bool, dict)) else value)
         for key, value in settings.RISK_MONITOR.items()
         if key != "EXCHANGE_API_KEYS" and key != "ALERT_WEBHOOK_URL"
@@ -120,8 +120,16 @@ def system_status_get() -> dict[str, Any]:
 
 
 def _versions() -> dict[str, str]:
-    packages = ("risk-monitor", "django", "djangorestframework", "channels", "celery", "ccxt",
-                "numpy", "grpcio")
+    packages = (
+        "risk-monitor",
+        "django",
+        "djangorestframework",
+        "channels",
+        "celery",
+        "ccxt",
+        "numpy",
+        "grpcio",
+    )
     found = {name: _version_or_none(name) for name in packages}
     found["python"] = platform.python_version()
     return {name: v for name, v in found.items() if v}

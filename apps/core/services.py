@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import AbstractUser, Group, Permission, User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -44,8 +44,8 @@ def role_user_create(*, username: str, role: str, password: str, email: str = ""
     return user
 
 
-def api_token_issue(*, user: AbstractUser) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
+def api_token_issue(*, user: User | AbstractUser) -> str:
+    token, _ = Token.objects.get_or_create(user_id=user.pk)
     return str(token.key)
 
 

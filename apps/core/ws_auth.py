@@ -27,7 +27,7 @@ def _token_from_scope(scope: dict[str, Any]) -> str | None:
     return query.get("token", [None])[0]
 
 
-class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]
+class TokenAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         key = _token_from_scope(scope)
         if key:

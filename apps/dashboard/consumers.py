@@ -9,7 +9,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 RISK_UPDATES_GROUP = "risk.updates"
 
 
-class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not await _can_view(user):
@@ -23,7 +23,9 @@ class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.channel_layer.group_discard(RISK_UPDATES_GROUP, self.channel_name)
 
     async def risk_update(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "risk.update", "seq": event.get("seq"), "data": event["data"]})
+        await self.send_json(
+            {"type": "risk.update", "seq": event.get("seq"), "data": event["data"]}
+        )
 
 
 async def _can_view(user: Any) -> bool:

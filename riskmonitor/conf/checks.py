@@ -29,7 +29,9 @@ def check_limits(cfg: LimitsFile, file: str) -> list[Problem]:
 def _limits(cfg: LimitsFile) -> Iterator[tuple[str, str, object]]:
     t = cfg.alert_configuration.severity_thresholds
     if not t.low < t.medium < t.high < t.critical:
-        shown = Hidden(f"low {t.low:g}, medium {t.medium:g}, high {t.high:g}, critical {t.critical:g}")
+        shown = Hidden(
+            f"low {t.low:g}, medium {t.medium:g}, high {t.high:g}, critical {t.critical:g}"
+        )
         yield "alert_configuration.severity_thresholds", "must increase from low to critical", shown
     limits = cfg.risk_limits
     notional = limits.notional_limits
@@ -39,7 +41,11 @@ def _limits(cfg: LimitsFile) -> Iterator[tuple[str, str, object]]:
     yield from _loss_limits_agree(cfg)
     if limits.portfolio_limits.max_stress_loss is not None and not cfg.stress_scenarios:
         reason = "needs at least one scenario under stress_scenarios"
-        yield "risk_limits.portfolio_limits.max_stress_loss", reason, limits.portfolio_limits.max_stress_loss
+        yield (
+            "risk_limits.portfolio_limits.max_stress_loss",
+            reason,
+            limits.portfolio_limits.max_stress_loss,
+        )
 
 
 def _loss_limits_agree(cfg: LimitsFile) -> Iterator[tuple[str, str, object]]:
@@ -63,13 +69,13 @@ def check_monitor(cfg: MonitorFile, file: str) -> list[Problem]:
 
 
 def _venues(apis: ExternalApis) -> Iterator[tuple[str, str, object]]:
+    """Venue names key snapshots and alerts, so they must be unique across both kinds."""
+    venues = [(f"exchanges[{i}]", v.name) for i, v in enumerate(apis.exchanges)]
+    venues += [(f"custodians[{i}]", c.name) for i, c in enumerate(apis.custodians)]
     names: set[str] = set()
-    venues = [("exchanges", v.name) for v in apis.exchanges]
-    venues += [("custodians", c.name) for c in apis.custodians]
-    for i, (kind, name) in enumerate(venues):
-        index = i if kind == "exchanges" else i - len(apis.exchanges)
+    for where, name in venues:
         if name in names:
-            yield f"external_apis.{kind}[{index}].name", "is already the name of another venue", name
+            yield f"external_apis.{where}.name", "is already the name of another venue", name
         names.add(name)
     yield from _accounts(apis)
 
@@ -81,9 +87,8 @@ def _accounts(apis: ExternalApis) -> Iterator[tuple[str, str, object]]:
         for j, account in enumerate(venue.accounts):
             path = f"external_apis.exchanges[{i}].accounts[{j}]"
             if account.label in labels:
-                yield f"{path}.label", f"is already used by another account of {venue.name}", (
-                    account.label
-                )
+                reason = f"is already used by another account of {venue.name}"
+                yield f"{path}.label", reason, account.label
             labels.add(account.label)
             owner = key_users.setdefault((venue.base_url, account.api_key_env), account.label)
             if owner != account.label:
@@ -110,7 +115,9 @@ def _aliases(cfg: MonitorFile) -> Iterator[tuple[str, str, object]]:
     aliases = cfg.monitoring.asset_aliases
     for asset, target in aliases.items():
         if target in aliases:
-            reason = f"must map to an asset that is not itself aliased ({target} -> {aliases[target]})"
+            reason = (
+                f"must map to an asset that is not itself aliased ({target} -> {aliases[target]})"
+            )
             yield f"monitoring.asset_aliases.{asset}", reason, target
 
 

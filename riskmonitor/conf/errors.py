@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import yaml
+
 _MAX_SHOWN = 60
 
 
@@ -63,10 +65,8 @@ def show(value: object) -> str:
     """Render a YAML value the way it would be written, short enough for one log line."""
     if isinstance(value, Hidden):
         return str(value)
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
+    if isinstance(value, dict | list):
+        return _flow(value)
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, bool):
@@ -76,3 +76,14 @@ def show(value: object) -> str:
     else:
         text = repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _flow(value: dict[object, object] | list[object]) -> str:
+    """Small containers as YAML flow (``{price: -1}``); large ones by kind only."""
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, width=1_000).strip()
+    except yaml.YAMLError:
+        text = ""
+    if text and len(text) <= _MAX_SHOWN:
+        return text
+    return "a mapping" if isinstance(value, dict) else "a list"

@@ -119,6 +119,14 @@ Text = Annotated[
         lambda v: v.strip() if isinstance(v, str) and v.strip() else _BAD,
     ),
 ]
+OptionalText = Annotated[
+    str | None,
+    rule(
+        "must be a non-empty string",
+        lambda v: v.strip() if isinstance(v, str) and v.strip() else _BAD,
+        optional=True,
+    ),
+]
 Url = Annotated[str, rule("must be an http or https URL", matching(_URL))]
 # An empty string counts as "no URL": `${ALERT_WEBHOOK_URL:-}` must load when the channel is off.
 OptionalUrl = Annotated[
@@ -151,7 +159,5 @@ Asset = Annotated[str, rule("must be an upper-case asset code such as BTC", matc
 Slug = Annotated[
     str, rule("must be a lower-case name of letters, digits, - and _", matching(_SLUG))
 ]
-Duration = Annotated[
-    str, rule("must be a duration such as 30s, 5m, 1h or 7d", matching(_DURATION))
-]
+Duration = Annotated[str, rule("must be a duration such as 30s, 5m, 1h or 7d", matching(_DURATION))]
 HexColor = Annotated[str, rule("must be a colour such as #ff8800", matching(_HEX_COLOR))]

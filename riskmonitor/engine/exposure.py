@@ -37,7 +37,9 @@ def symbol_notionals(net: FloatArray, cells: VenueCells, mark_usd: FloatArray) -
     return SymbolNotionals(np.abs(net) * mark_usd, gross, net * mark_usd, share)
 
 
-def exposure_summary(notionals: SymbolNotionals, symbols: tuple[str, ...], equity: float) -> ExposureSummary:
+def exposure_summary(
+    notionals: SymbolNotionals, symbols: tuple[str, ...], equity: float
+) -> ExposureSummary:
     """Portfolio gross/net/total notional and leverage (None when equity <= 0)."""
     gross = float(np.nansum(notionals.gross))
     concentration = notionals.concentration
@@ -73,13 +75,19 @@ def asset_deltas(book: Book, value: Valuation, valued: BoolArray) -> DeltaTable:
     )
 
 
-def _delta_legs(book: Book, value: Valuation, valued: BoolArray) -> tuple[IntArray, FloatArray, FloatArray]:
+def _delta_legs(
+    book: Book, value: Valuation, valued: BoolArray
+) -> tuple[IntArray, FloatArray, FloatArray]:
     rows = np.flatnonzero(is_derivative(book) & valued)
     s = book.pos_symbol[rows]
     qty = book.pos_size[rows] * book.pos_multiplier[rows]
     base_usd = qty * value.mark_usd[s]
     groups = np.concatenate(
-        [book.asset_group[book.bal_asset], book.asset_group[book.symbol_base[s]], book.asset_group[book.symbol_quote[s]]]
+        [
+            book.asset_group[book.bal_asset],
+            book.asset_group[book.symbol_base[s]],
+            book.asset_group[book.symbol_quote[s]],
+        ]
     )
     units = np.concatenate([book.bal_amount, qty, -qty * value.marks.price[s]])
     usd = np.concatenate([balance_values(book, value), base_usd, -base_usd])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from riskmonitor.engine._arrays import NO_INDEX, FloatArray
+from riskmonitor.engine._arrays import NO_INDEX
 from riskmonitor.engine.inputs import Book, EngineParams, MarketInfo
 from riskmonitor.engine.marks import Valuation
 from riskmonitor.engine.outputs import DeltaTable, HedgeRecommendation
@@ -92,7 +92,11 @@ def recommend(
 
 
 def hedge_recommendations(
-    book: Book, value: Valuation, deltas: DeltaTable, params: EngineParams, market: MarketInfo | None
+    book: Book,
+    value: Valuation,
+    deltas: DeltaTable,
+    params: EngineParams,
+    market: MarketInfo | None,
 ) -> tuple[HedgeRecommendation, ...]:
     return tuple(recommend(r, book, value, market) for r in hedge_requests(deltas, params))
 

@@ -128,7 +128,11 @@ class Book:
     def _check_balance_rows(self) -> None:
         n = np.asarray(self.bal_amount).reshape(-1).shape[0]
         _set(self, "bal_venue", index_column("bal_venue", self.bal_venue, len(self.venues), n))
-        _set(self, "bal_account", index_column("bal_account", self.bal_account, len(self.accounts), n))
+        _set(
+            self,
+            "bal_account",
+            index_column("bal_account", self.bal_account, len(self.accounts), n),
+        )
         _set(self, "bal_asset", index_column("bal_asset", self.bal_asset, len(self.assets), n))
         _set(self, "bal_amount", float_column("bal_amount", self.bal_amount, n))
 
@@ -171,13 +175,20 @@ class PriceHistory:
     `simple_returns` r_t = c_t / c_{t-1} - 1, `log_returns` ln(c_t / c_{t-1}),
     shape (days - 1, n_symbols), NaN where either close is missing;
     `simple_returns_filled` the same with NaN replaced by 0 (a missing return is taken as
-    "no move" in the VaR scenarios; see docs/risk-methodology.md).
+    "no move" in the VaR scenarios; see docs/risk-methodology.md);
+    `log_returns_squared` r^2 with 0 for missing; `returns_present` 1.0 where a return exists,
+    else 0.0 (float so weighted counts are one BLAS product); `valid_returns_before`:
+    row k counts each symbol's non-missing returns among the first k (window counts by
+    difference).
     """
 
     closes: FloatArray
     simple_returns: FloatArray = field(init=False, repr=False)
     log_returns: FloatArray = field(init=False, repr=False)
     simple_returns_filled: FloatArray = field(init=False, repr=False)
+    log_returns_squared: FloatArray = field(init=False, repr=False)
+    returns_present: FloatArray = field(init=False, repr=False)
+    valid_returns_before: IntArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         closes = np.array(self.closes, dtype=np.float64, copy=True)
@@ -187,10 +198,23 @@ class PriceHistory:
             raise ValueError("closes: must be > 0 and finite, or NaN for no close")
         ratio = closes[1:] / closes[:-1]
         simple = ratio - 1.0
+        logs = np.log(ratio)
+        valid = np.isfinite(simple)
+        counts = np.zeros((simple.shape[0] + 1, closes.shape[1]), dtype=np.int64)
+        np.cumsum(valid, axis=0, out=counts[1:])
         _set(self, "closes", frozen(closes))
         _set(self, "simple_returns", frozen(simple))
-        _set(self, "log_returns", frozen(np.log(ratio)))
-        _set(self, "simple_returns_filled", frozen(np.nan_to_num(simple, nan=0.0)))
+        _set(self, "log_returns", frozen(logs))
+        _set(self, "simple_returns_filled", frozen(np.where(valid, simple, 0.0)))
+        _set(self, "log_returns_squared", frozen(np.where(valid, logs * logs, 0.0)))
+        _set(self, "returns_present", frozen(valid.astype(np.float64)))
+        _set(self, "valid_returns_before", frozen(counts))
+
+    def valid_returns(self, window: int) -> IntArray:
+        """Non-missing returns per symbol among the last `window` days."""
+        counts = self.valid_returns_before
+        recent: IntArray = counts[-1] - counts[max(counts.shape[0] - 1 - window, 0)]
+        return recent
 
     @property
     def n_symbols(self) -> int:
@@ -215,7 +239,11 @@ class EquitySeries:
         _set(self, "timestamps", _ascending("timestamps", self.timestamps, n))
         _set(self, "equity", float_column("equity", self.equity, n))
         m = np.asarray(self.transfer_amounts).reshape(-1).shape[0]
-        _set(self, "transfer_timestamps", _ascending("transfer_timestamps", self.transfer_timestamps, m))
+        _set(
+            self,
+            "transfer_timestamps",
+            _ascending("transfer_timestamps", self.transfer_timestamps, m),
+        )
         _set(self, "transfer_amounts", float_column("transfer_amounts", self.transfer_amounts, m))
 
 

@@ -51,7 +51,10 @@ def resolve_marks(marks: Marks, n_symbols: int, as_of: float, stale_after: float
     source = np.full(n_symbols, NO_INDEX, dtype=np.int64)
     age_out = np.full(n_symbols, np.nan)
     # the stale fallback first, then fresh picks overwrite it: fresh always wins
-    for code, rows in ((STALE, _latest_per_symbol(marks, age)), (FRESH, _first_fresh(marks, age, stale_after))):
+    for code, rows in (
+        (STALE, _latest_per_symbol(marks, age)),
+        (FRESH, _first_fresh(marks, age, stale_after)),
+    ):
         symbols = marks.symbol[rows]
         price[symbols] = marks.price[rows]
         status[symbols] = code
@@ -66,7 +69,9 @@ def valuation(book: Book, marks: ResolvedMarks) -> Valuation:
     asset_usd = np.ones(len(book.assets))
     asset_usd[has_symbol] = marks.price[book.asset_price_symbol[has_symbol]]
     quote_usd = asset_usd[book.symbol_quote]
-    return Valuation(marks=marks, asset_usd=asset_usd, quote_usd=quote_usd, mark_usd=marks.price * quote_usd)
+    return Valuation(
+        marks=marks, asset_usd=asset_usd, quote_usd=quote_usd, mark_usd=marks.price * quote_usd
+    )
 
 
 def needed_symbols(book: Book) -> BoolArray:
@@ -85,11 +90,13 @@ def needed_symbols(book: Book) -> BoolArray:
 
 def valued_rows(book: Book, value: Valuation) -> BoolArray:
     """Position rows whose symbol has a usable USD mark."""
-    return np.isfinite(value.mark_usd[book.pos_symbol])
+    valued: BoolArray = np.isfinite(value.mark_usd[book.pos_symbol])
+    return valued
 
 
 def is_derivative(book: Book) -> BoolArray:
-    return book.pos_kind == Kind.DERIVATIVE
+    derivative: BoolArray = book.pos_kind == int(Kind.DERIVATIVE)
+    return derivative
 
 
 def _first_fresh(marks: Marks, age: FloatArray, stale_after: float) -> IntArray:

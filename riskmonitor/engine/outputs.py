@@ -125,7 +125,9 @@ class VenuePositions(JsonMixin):
 
     def to_dict(self) -> dict[str, JsonValue]:
         result: dict[str, dict[str, JsonValue]] = {}
-        cells = zip(self.symbol_index.tolist(), self.venue_index.tolist(), self.size.tolist())
+        cells = zip(
+            self.symbol_index.tolist(), self.venue_index.tolist(), self.size.tolist(), strict=True
+        )
         for s, v, size in cells:
             result.setdefault(self.symbols[s], {})[self.venues[v]] = size
         return dict(result)

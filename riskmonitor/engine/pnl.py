@@ -45,7 +45,7 @@ def row_unrealized(book: Book, value: Valuation) -> FloatArray:
 
 
 def balance_values(book: Book, value: Valuation) -> FloatArray:
-    """USD value per balance row at the asset's own price (USDT at USDT's price); NaN if unpriced."""
+    """USD per balance row at the asset's own price (USDT at USDT's); NaN if unpriced."""
     return book.bal_amount * value.asset_usd[book.bal_asset]
 
 
@@ -56,7 +56,9 @@ def equity(book: Book, value: Valuation, unrealized: FloatArray) -> Equity:
     """
     balances = balance_values(book, value)
     derivative_pnl = unrealized[is_derivative(book)]
-    complete = bool(np.isfinite(balances[book.bal_amount != 0]).all() and np.isfinite(derivative_pnl).all())
+    complete = bool(
+        np.isfinite(balances[book.bal_amount != 0]).all() and np.isfinite(derivative_pnl).all()
+    )
     total = float(np.nansum(balances) + np.nansum(derivative_pnl))
     return Equity(value=total, complete=complete)
 

@@ -51,9 +51,17 @@ def net_sizes(legs: Legs, n_symbols: int) -> FloatArray:
     return np.bincount(legs.symbol, weights=legs.size, minlength=n_symbols)
 
 
-def venue_cells(legs: Legs, n_venues: int) -> VenueCells:
-    """Sum legs per (symbol, venue); keep every cell a leg touched."""
+DENSE_CELLS_MAX = 4_000_000  # above this a (symbol x venue) grid costs more than a sort
+
+
+def venue_cells(legs: Legs, n_symbols: int, n_venues: int) -> VenueCells:
+    """Sum legs per (symbol, venue); keep every cell a leg touched, ordered by symbol, venue."""
     code = legs.symbol * n_venues + legs.venue
-    cells, inverse = np.unique(code, return_inverse=True)
-    size = np.bincount(inverse, weights=legs.size, minlength=cells.shape[0])
+    if n_symbols * n_venues <= DENSE_CELLS_MAX:
+        touched = np.bincount(code, minlength=n_symbols * n_venues)
+        cells = np.flatnonzero(touched)
+        size = np.bincount(code, weights=legs.size, minlength=n_symbols * n_venues)[cells]
+    else:
+        cells, inverse = np.unique(code, return_inverse=True)
+        size = np.bincount(inverse, weights=legs.size, minlength=cells.shape[0])
     return VenueCells(symbol=cells // n_venues, venue=cells % n_venues, size=size)

@@ -14,7 +14,7 @@ from enum import Enum
 
 import numpy as np
 
-type JsonValue = None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
+type JsonValue = bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None
 
 
 def to_json(value: object) -> JsonValue:

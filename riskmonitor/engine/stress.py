@@ -9,7 +9,7 @@ Spot position rows are not revalued separately: their holdings are in the balanc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -21,37 +21,39 @@ from riskmonitor.engine.pnl import balance_values
 
 
 def shock_factors(
-    scenario: StressScenario, assets: Sequence[str], asset_usd: FloatArray
+    scenario: StressScenario, asset_at: Mapping[str, int], asset_usd: FloatArray
 ) -> tuple[FloatArray, tuple[str, ...]]:
     """Price factor per asset and the shocked assets the book cannot apply (absent or
     unpriced for an absolute shock)."""
-    at = {asset: i for i, asset in enumerate(assets)}
-    factors = np.ones(len(assets))
+    factors = np.ones(asset_usd.shape[0])
     unmatched: list[str] = []
     for asset, shock in scenario.relative.items():
-        if asset in at:
-            factors[at[asset]] = 1.0 + shock
+        if asset in asset_at:
+            factors[asset_at[asset]] = 1.0 + shock
         else:
             unmatched.append(asset)
     for asset, price in scenario.absolute.items():
-        current = asset_usd[at[asset]] if asset in at else np.nan
+        current = asset_usd[asset_at[asset]] if asset in asset_at else np.nan
         if np.isfinite(current) and current > 0:
-            factors[at[asset]] = price / current
+            factors[asset_at[asset]] = price / current
         else:
             unmatched.append(asset)
     return factors, tuple(dict.fromkeys(unmatched))
 
 
-def scenario_pnl(book: Book, value: Valuation, valued: BoolArray, factors: FloatArray) -> float:
-    """Equity change (USD) under `factors`; unpriced balances and unmarked rows are left out."""
+def asset_sensitivities(book: Book, value: Valuation, valued: BoolArray) -> FloatArray:
+    """USD equity change per unit of (factor - 1) of each asset, so that
+    scenario P&L = (factors - 1) @ sensitivities. Unpriced balances and unmarked rows are out."""
+    n = len(book.assets)
     balance_usd = np.nan_to_num(balance_values(book, value), nan=0.0)
-    balances = float((factors[book.bal_asset] - 1.0) @ balance_usd)
     rows = np.flatnonzero(is_derivative(book) & valued)
     s = book.pos_symbol[rows]
     q = book.pos_size[rows] * book.pos_multiplier[rows] * value.quote_usd[s]
-    base_move = value.marks.price[s] * (factors[book.symbol_base[s]] - 1.0)
-    quote_move = book.pos_avg_entry[rows] * (factors[book.symbol_quote[s]] - 1.0)
-    return balances + float(q @ (base_move - quote_move))
+    base = np.bincount(book.symbol_base[s], weights=q * value.marks.price[s], minlength=n)
+    quote = np.bincount(book.symbol_quote[s], weights=q * book.pos_avg_entry[rows], minlength=n)
+    held = np.bincount(book.bal_asset, weights=balance_usd, minlength=n)
+    sensitivities: FloatArray = held + base - quote
+    return sensitivities
 
 
 def stress_results(
@@ -61,10 +63,14 @@ def stress_results(
     scenarios: Sequence[StressScenario],
     equity: float,
 ) -> tuple[StressResult, ...]:
-    results = []
-    for scenario in scenarios:
-        factors, unmatched = shock_factors(scenario, book.assets, value.asset_usd)
-        pnl = scenario_pnl(book, value, valued, factors)
-        share = pnl / equity if equity > 0 else None
-        results.append(StressResult(scenario.name, pnl, share, unmatched))
-    return tuple(results)
+    """One result per scenario: the equity change under its shocks, USD."""
+    if not scenarios:
+        return ()
+    asset_at = {asset: i for i, asset in enumerate(book.assets)}
+    shocks = [shock_factors(scenario, asset_at, value.asset_usd) for scenario in scenarios]
+    moves = np.array([factors for factors, _ in shocks]) - 1.0
+    pnl = (moves @ asset_sensitivities(book, value, valued)).tolist()
+    return tuple(
+        StressResult(scenario.name, p, p / equity if equity > 0 else None, unmatched)
+        for scenario, p, (_, unmatched) in zip(scenarios, pnl, shocks, strict=True)
+    )

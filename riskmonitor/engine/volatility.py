@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from riskmonitor.engine._arrays import FloatArray
+from riskmonitor.engine.inputs import PriceHistory
 
 ANNUALIZATION = math.sqrt(365.0)
 
@@ -36,17 +37,16 @@ def realized_vol(log_returns: FloatArray, window: int) -> FloatArray:
     return np.where(count >= 2, np.sqrt(variance) * ANNUALIZATION, np.nan)
 
 
-def ewma_vol(log_returns: FloatArray, decay: float, window: int) -> FloatArray:
-    """RiskMetrics EWMA volatility, zero mean, over the last `window` returns, annualized.
+def ewma_vol(prices: PriceHistory, decay: float, window: int) -> FloatArray:
+    """RiskMetrics EWMA volatility of log returns, zero mean, last `window` days, annualized.
 
     sigma^2 = sum_k w_k r_{t-k}^2 with w_k = (1 - decay) decay^k normalized over the returns
     the symbol has; NaN where it has none.
     """
-    recent = log_returns[-window:]
-    valid = np.isfinite(recent)
-    weights = ewma_weights(recent.shape[0], decay)
-    weighted_squares = weights @ np.where(valid, recent, 0.0) ** 2
-    weight_present = weights @ valid
+    squares = prices.log_returns_squared[-window:]
+    weights = ewma_weights(squares.shape[0], decay)
+    weighted_squares = weights @ squares
+    weight_present = weights @ prices.returns_present[-window:]
     with np.errstate(invalid="ignore", divide="ignore"):
         variance = weighted_squares / weight_present
     return np.where(weight_present > 0, np.sqrt(variance) * ANNUALIZATION, np.nan)

@@ -11,10 +11,6 @@ from simulators.exchange.venue import Venue
 from simulators.numbers import fixed
 
 
-def _qty(venue: Venue, order: Order, value: Decimal) -> str:
-    return fixed(value, 8 if order.market == "spot" else 3)
-
-
 def spot_order(order: Order, *, with_times: bool = True) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "symbol": order.symbol,
@@ -76,12 +72,12 @@ def futures_order(order: Order) -> dict[str, Any]:
         "symbol": order.symbol,
         "status": order.status,
         "clientOrderId": order.client_order_id,
-        "price": fixed(order.price, 2) if order.price else "0",
-        "avgPrice": fixed(order.avg_price, 8),
-        "origQty": fixed(order.orig_qty, 3),
-        "executedQty": fixed(order.executed_qty, 3),
-        "cumQty": fixed(order.executed_qty, 3),
-        "cumQuote": fixed(order.cum_quote, 8),
+        "price": fixed(order.price),
+        "avgPrice": fixed(order.avg_price),
+        "origQty": fixed(order.orig_qty),
+        "executedQty": fixed(order.executed_qty),
+        "cumQty": fixed(order.executed_qty),
+        "cumQuote": fixed(order.cum_quote),
         "timeInForce": order.time_in_force,
         "type": order.type,
         "reduceOnly": order.reduce_only,
@@ -126,9 +122,9 @@ def futures_trade(fill: Fill) -> dict[str, Any]:
         "id": fill.id,
         "maker": fill.maker,
         "orderId": fill.order_id,
-        "price": fixed(fill.price, 2),
-        "qty": fixed(fill.qty, 3),
-        "quoteQty": fixed(fill.quote_qty, 8),
+        "price": fixed(fill.price),
+        "qty": fixed(fill.qty),
+        "quoteQty": fixed(fill.quote_qty),
         "realizedPnl": fixed(fill.realized_pnl),
         "side": fill.side,
         "positionSide": "BOTH",
@@ -176,7 +172,7 @@ def position_row(venue: Venue, account: Account, symbol: str, now: int, version:
     row: dict[str, Any] = {
         "symbol": symbol,
         "positionSide": "BOTH",
-        "positionAmt": fixed(pos.amount, 3),
+        "positionAmt": fixed(pos.amount),
         "entryPrice": fixed(pos.entry_price),
         "breakEvenPrice": fixed(pos.entry_price),
         "markPrice": fixed(mark),

@@ -52,7 +52,9 @@ class PortfolioLimits(ConfigModel):
     """Portfolio-wide limits; a limit left out (None) is not monitored."""
 
     max_total_notional: OptionalPositiveNumber = None
-    max_daily_loss: OptionalPositiveNumber = None  # a magnitude; drawdown_limits.daily_loss is signed
+    max_daily_loss: OptionalPositiveNumber = (
+        None  # a magnitude; drawdown_limits.daily_loss is signed
+    )
     max_drawdown_pct: OptionalFraction = None
     max_var_99: OptionalPositiveNumber = None
     max_leverage_ratio: OptionalPositiveNumber = None
@@ -125,7 +127,9 @@ class EscalationRules(ConfigModel):
     """One policy per severity; the brief's values for high and critical are the defaults."""
 
     low_severity: EscalationRule = Field(default_factory=lambda: _escalation(["risk_team"], 60, []))
-    medium_severity: EscalationRule = Field(default_factory=lambda: _escalation(["risk_team"], 30, []))
+    medium_severity: EscalationRule = Field(
+        default_factory=lambda: _escalation(["risk_team"], 30, [])
+    )
     high_severity: EscalationRule = Field(
         default_factory=lambda: _escalation(["risk_team"], 15, ["head_of_trading", "cro"])
     )

@@ -20,6 +20,7 @@ from riskmonitor.conf.fields import (
     Flag,
     NonNegativeInt,
     OptionalEnvVarName,
+    OptionalText,
     OptionalUrl,
     PositiveInt,
     PositiveNumber,
@@ -85,7 +86,8 @@ class ExchangeConfig(ConfigModel):
 class CustodianConfig(ConfigModel):
     name: Slug
     base_url: Url
-    client_id: Text  # the fund's client id at the custodian (master account owner)
+    # The fund's client id at the custodian; None: the client the API key belongs to.
+    client_id: OptionalText = None
     api_key_env: EnvVarName
     api_secret_env: OptionalEnvVarName = None
     timeout_seconds: PositiveNumber = 10.0

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_creates_the_four_role_groups_with_their_permissions():
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
-    officer = set(Group.objects.get(name="risk_officer").permissions.values_list("codename", flat=True))
+    officer = set(
+        Group.objects.get(name="risk_officer").permissions.values_list("codename", flat=True)
+    )
     trader = set(Group.objects.get(name="trader").permissions.values_list("codename", flat=True))
     auditor = set(Group.objects.get(name="auditor").permissions.values_list("codename", flat=True))
     assert {"operate_circuit_breaker", "approve_limit_change", "acknowledge_alert"} <= officer
@@ -42,8 +44,19 @@ def test_it_refuses_a_duplicate_name():
 
 def test_it_refuses_an_unknown_role_on_the_command_line():
     result = subprocess.run(
-        [sys.executable, "manage.py", "create_role_user", "dave", "--role", "ceo", "--password", "x"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "create_role_user",
+            "dave",
+            "--role",
+            "ceo",
+            "--password",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "invalid choice: 'ceo'" in result.stderr
@@ -52,7 +65,10 @@ def test_it_refuses_an_unknown_role_on_the_command_line():
 def test_it_needs_a_password_when_not_in_a_terminal():
     result = subprocess.run(
         [sys.executable, "manage.py", "create_role_user", "erin", "--role", "trader"],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode != 0
     assert "password: give --password" in result.stderr

@@ -34,7 +34,10 @@ async def test_it_refuses_a_foreign_origin(role_user):
 
     user = await database_sync_to_async(role_user)("trader")
     token = await database_sync_to_async(api_token_issue)(user=user)
-    headers = [(b"origin", b"http://evil.example.com"), (b"authorization", f"Token {token}".encode())]
+    headers = [
+        (b"origin", b"http://evil.example.com"),
+        (b"authorization", f"Token {token}".encode()),
+    ]
     connected, _ = await _connect("/ws/risk-updates", headers)
     assert not connected
 

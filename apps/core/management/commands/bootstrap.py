@@ -35,7 +35,11 @@ class Command(BaseCommand):
             credentials = settings.VAR_DIR / "first-run-login.txt"
             credentials.write_text(f"{DEMO_USER} {password}\n")
             credentials.chmod(0o600)
-            return (f"Log in as {DEMO_USER} / {password} (a risk officer; also saved in "
-                    f"var/first-run-login.txt)")
-        return ("Log in with your user; create one with: .venv/bin/python manage.py "
-                "create_role_user NAME --role risk_officer")
+            return (
+                f"Log in as {DEMO_USER} / {password} (a risk officer; also saved in "
+                f"var/first-run-login.txt)"
+            )
+        return (
+            "Log in with your user; create one with: .venv/bin/python manage.py "
+            "create_role_user NAME --role risk_officer"
+        )

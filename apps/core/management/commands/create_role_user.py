@@ -26,7 +26,9 @@ class Command(BaseCommand):
         password = options["password"] or _prompt_password()
         try:
             user = role_user_create(
-                username=options["name"], role=options["role"], password=password,
+                username=options["name"],
+                role=options["role"],
+                password=password,
                 email=options["email"],
             )
         except ValueError as exc:

@@ -33,8 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.MODE != "embedded":
-            raise CommandError("run_embedded: unset DATABASE_URL and REDIS_URL (stack mode uses "
-                               "the Procfile: make run)")
+            raise CommandError(
+                "run_embedded: unset DATABASE_URL and REDIS_URL (stack mode uses "
+                "the Procfile: make run)"
+            )
         children = [] if options["no_simulators"] else _start_simulators(options["scenario"])
         scheduler = InProcessScheduler()
         grpc_server = _start_grpc()
@@ -52,9 +54,21 @@ def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:
     if not Path(scenario).exists():
         raise CommandError(f"--scenario: no such file {scenario!r}")
     return [
-        subprocess.Popen(
-            [sys.executable, "-m", "simulators", kind, "--name", name, "--port", str(port),
-             "--scenario", scenario, "--seed", "42"],
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "simulators",
+                kind,
+                "--name",
+                name,
+                "--port",
+                str(port),
+                "--scenario",
+                scenario,
+                "--seed",
+                "42",
+            ],
             env=os.environ.copy(),
         )
         for kind, name, port in SIMULATORS

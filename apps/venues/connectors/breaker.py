@@ -1,0 +1,111 @@
+"""A circuit breaker per data source (a venue), shared by every worker process.
+
+closed: calls go through; each transport failure counts, a success resets the count.
+open: after ``threshold`` consecutive failures, calls are skipped until the cooldown ends.
+half-open: after the cooldown, one probe call goes through; success closes the breaker, failure
+opens it again with a doubled cooldown (capped).
+
+Only transport failures count (timeouts, connection errors, 5xx, 429): a venue that answers with
+a body we refuse is reachable, so it is quarantined, not cut off.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from apps.venues.connectors.base import ErrorKind, SourceError
+from apps.venues.connectors.store import redis_client, uses_redis
+
+MAX_COOLDOWN_SECONDS = 600.0
+_memory_lock = threading.Lock()
+_memory: dict[str, dict[str, float]] = {}
+
+
+def _read(key: str) -> dict[str, float]:
+    if uses_redis():
+        raw: dict[Any, Any] = redis_client().hgetall(key)  # type: ignore[assignment]
+        return {k.decode(): float(v) for k, v in raw.items()}
+    with _memory_lock:
+        return dict(_memory.get(key, {}))
+
+
+def _write(key: str, values: dict[str, float]) -> None:
+    if uses_redis():
+        redis_client().hset(key, mapping=values)  # type: ignore[arg-type]
+        redis_client().expire(key, 86_400)
+        return
+    with _memory_lock:
+        _memory.setdefault(key, {}).update(values)
+
+
+def _claim_probe(key: str, seconds: float) -> bool:
+    """Exactly one caller wins the half-open probe for ``seconds``."""
+    if uses_redis():
+        return bool(redis_client().set(f"{key}:probe", "1", nx=True, px=max(1, int(seconds * 1000))))
+    with _memory_lock:
+        state = _memory.setdefault(key, {})
+        now = time.time()
+        if state.get("probe_until", 0.0) > now:
+            return False
+        state["probe_until"] = now + seconds
+        return True
+
+
+@dataclass(frozen=True)
+class BreakerState:
+    state: str  # closed / open / half_open
+    failures: int
+    open_until: float  # epoch seconds
+    opens: int
+
+
+@dataclass(frozen=True)
+class CircuitBreaker:
+    source: str
+    threshold: int
+    cooldown: float
+    probe_seconds: float = 10.0
+
+    @property
+    def _key(self) -> str:
+        return f"riskmonitor:breaker:{self.source}"
+
+    def state(self) -> BreakerState:
+        raw = _read(self._key)
+        failures, opens = int(raw.get("failures", 0)), int(raw.get("opens", 0))
+        open_until = raw.get("open_until", 0.0)
+        if opens == 0:
+            return BreakerState("closed", failures, 0.0, 0)
+        name = "open" if time.time() < open_until else "half_open"
+        return BreakerState(name, failures, open_until, opens)
+
+    def before_call(self) -> None:
+        current = self.state()
+        if current.state == "open":
+            left = current.open_until - time.time()
+            raise SourceError(
+                ErrorKind.BREAKER_OPEN, f"{self.source}: circuit open for {left:.1f}s more"
+            )
+        if current.state == "half_open" and not _claim_probe(self._key, self.probe_seconds):
+            raise SourceError(ErrorKind.BREAKER_OPEN, f"{self.source}: half-open, probe in flight")
+
+    def success(self) -> None:
+        if _read(self._key):
+            _write(self._key, {"failures": 0, "opens": 0, "open_until": 0.0})
+
+    def failure(self) -> None:
+        current = self.state()
+        failures = current.failures + 1
+        if current.state == "half_open" or failures >= self.threshold:
+            opens = current.opens + 1
+            cooldown = min(self.cooldown * 2 ** (opens - 1), MAX_COOLDOWN_SECONDS)
+            _write(self._key, {"failures": failures, "opens": opens,
+                               "open_until": time.time() + cooldown})
+            return
+        _write(self._key, {"failures": failures})
+
+    def reset(self) -> None:
+        _write(self._key, {"failures": 0, "opens": 0, "open_until": 0.0})

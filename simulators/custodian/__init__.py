@@ -1,0 +1,1 @@
+"""Custodian simulator: master and segregated balances, settlements, transfers (own JSON API)."""
