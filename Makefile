@@ -16,8 +16,10 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO
 	SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG \
 	SECURE_SSL_REDIRECT=false
 
-include config/dev.env
-export
+# Development credentials for the simulators; a variable already set in the environment wins.
+DEV_ENV_LINES := $(shell grep -E '^[A-Z0-9_]+=' config/dev.env)
+$(foreach line,$(DEV_ENV_LINES),$(eval $(subst =, ?= ,$(line))))
+export $(foreach line,$(DEV_ENV_LINES),$(firstword $(subst =, ,$(line))))
 
 .PHONY: help venv run test test-fast lint format bench check-deploy clean
 

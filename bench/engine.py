@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from riskmonitor.engine import (  # noqa: E402
+from riskmonitor.engine import (
     ENGINE_VERSION,
     Book,
     EngineInputs,
@@ -46,14 +46,14 @@ AS_OF = 1_700_000_000.0
 def make_inputs(seed: int = 0) -> EngineInputs:
     rng = np.random.default_rng(seed)
     coins = [f"C{i:03d}" for i in range(N_SYMBOLS - 1)]
-    symbols = tuple(f"{c}-USD" for c in coins) + ("USDT-USD",)
+    symbols = (*tuple(f"{c}-USD" for c in coins), "USDT-USD")
     assets = ("USD", *coins, "USDT")
     n_assets = len(assets)
     prices = np.exp(rng.uniform(-2, 10, N_SYMBOLS))
     prices[-1] = 0.999
     book = Book(
         symbols=symbols,
-        venues=tuple(f"venue-{i:02d}" for i in range(N_VENUES - 1)) + ("custodian-1",),
+        venues=(*tuple(f"venue-{i:02d}" for i in range(N_VENUES - 1)), "custodian-1"),
         accounts=("main", "sub-1", "sub-2"),
         strategies=tuple(f"strategy-{i}" for i in range(10)),
         assets=assets,
@@ -69,7 +69,7 @@ def make_inputs(seed: int = 0) -> EngineInputs:
         pos_strategy=rng.integers(0, 10, N_POSITIONS),
         pos_kind=rng.integers(0, 2, N_POSITIONS),
         pos_size=rng.normal(0, 10, N_POSITIONS),
-        pos_multiplier=rng.choice([1.0, 0.1, 0.01], N_POSITIONS),
+        pos_multiplier=np.array([1.0, 0.1, 0.01])[rng.integers(0, 3, N_POSITIONS)],
         pos_avg_entry=np.zeros(N_POSITIONS) + 1.0,
         pos_realized_today=rng.normal(0, 100, N_POSITIONS),
         bal_venue=rng.integers(0, N_VENUES, 2_000),

@@ -28,6 +28,8 @@ def schedule_table() -> list[ScheduleEntry]:
     interval = float(settings.RISK_MONITOR["CHECK_INTERVAL_SECONDS"])
     return [
         ScheduleEntry("scheduler-heartbeat", "core.heartbeat", interval),
+        # One entry fans out to a task per enabled venue (apps.venues.ingest.cycle).
+        ScheduleEntry("ingest-cycle", "venues.ingest_cycle", interval, queue="ingest"),
     ]
 
 

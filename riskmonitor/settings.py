@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.audit",
     "apps.dashboard",
+    "apps.venues",
+    "apps.marketdata",
+    "apps.positions",
 ]
 
 MIDDLEWARE = [

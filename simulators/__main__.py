@@ -16,8 +16,12 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(kind)
         p.add_argument("--scenario", required=True, help="scenario YAML file")
         p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=9101 if kind == "exchange" else 9201,
-                       help="0 picks a free port (read it from the 'listening on' line)")
+        p.add_argument(
+            "--port",
+            type=int,
+            default=9101 if kind == "exchange" else 9201,
+            help="0 picks a free port (read it from the 'listening on' line)",
+        )
         p.add_argument("--seed", type=int, default=42, help="price path seed")
     sub.choices["exchange"].add_argument("--name", required=True, help="exchange in the scenario")
     return parser

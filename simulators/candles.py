@@ -41,8 +41,9 @@ class Candles:
     volume: np.ndarray
 
 
-def open_times(interval_ms: int, now_ms: int, limit: int, start: int | None,
-               end: int | None) -> np.ndarray:
+def open_times(
+    interval_ms: int, now_ms: int, limit: int, start: int | None, end: int | None
+) -> np.ndarray:
     """Binance semantics: from startTime forward, else the last `limit` up to endTime or now."""
     newest = (min(now_ms, end if end is not None else now_ms) // interval_ms) * interval_ms
     if start is not None:
@@ -58,7 +59,9 @@ def _windows(series: np.ndarray, per: int, count: int) -> tuple[np.ndarray, ...]
     return win[:, 0], win.max(axis=1), win.min(axis=1), win[:, -1]
 
 
-def _sampled(path: PricePath, opens: np.ndarray, interval_ms: int, now_ms: int) -> tuple[np.ndarray, ...]:
+def _sampled(
+    path: PricePath, opens: np.ndarray, interval_ms: int, now_ms: int
+) -> tuple[np.ndarray, ...]:
     step = SECOND_MS if interval_ms == MINUTE_MS else MINUTE_MS
     per = interval_ms // step
     needed = per * len(opens) + 1
@@ -75,7 +78,9 @@ def _from_day_table(path: PricePath, opens: np.ndarray) -> tuple[np.ndarray, ...
     return path.daily_summary(first_day, len(opens))
 
 
-def _log_ohlc(path: PricePath, opens: np.ndarray, interval_ms: int, now_ms: int) -> tuple[np.ndarray, ...]:
+def _log_ohlc(
+    path: PricePath, opens: np.ndarray, interval_ms: int, now_ms: int
+) -> tuple[np.ndarray, ...]:
     if interval_ms != DAY_MS:
         return _sampled(path, opens, interval_ms, now_ms)
     event = path.first_event_ms()
@@ -89,16 +94,26 @@ def _log_ohlc(path: PricePath, opens: np.ndarray, interval_ms: int, now_ms: int)
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
 
 
-def _volumes(path: PricePath, o: np.ndarray, c: np.ndarray, interval_ms: int,
-             daily_volume: float) -> np.ndarray:
+def _volumes(
+    path: PricePath, o: np.ndarray, c: np.ndarray, interval_ms: int, daily_volume: float
+) -> np.ndarray:
     """Synthetic but deterministic: busier when the candle moved more than usual."""
     typical = path.minute_sigma() * np.sqrt(interval_ms / MINUTE_MS)
     activity = 0.5 + np.abs(c - o) / (typical * 1.6)
     return daily_volume * (interval_ms / DAY_MS) * np.minimum(activity, 4.0)
 
 
-def candles(path: PricePath, *, interval_ms: int, now_ms: int, limit: int, start: int | None,
-            end: int | None, factor: float, daily_volume: float) -> Candles:
+def candles(
+    path: PricePath,
+    *,
+    interval_ms: int,
+    now_ms: int,
+    limit: int,
+    start: int | None,
+    end: int | None,
+    factor: float,
+    daily_volume: float,
+) -> Candles:
     opens = open_times(interval_ms, now_ms, limit, start, end)
     if len(opens) == 0:
         empty = np.empty(0)

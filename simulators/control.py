@@ -11,8 +11,9 @@ from typing import Any
 from simulators.faults import KINDS, FaultRegistry
 from simulators.server import Request, Response, json_response
 
-TOKEN_HEADER = "X-Sim-Control-Token"
-DEFAULT_TOKEN = "dev-sim-token"  # development default; set SIM_CONTROL_TOKEN anywhere shared
+TOKEN_HEADER = "X-Sim-Control-Token"  # noqa: S105 - a header name, not a secret
+# Development default; set SIM_CONTROL_TOKEN anywhere the simulator is reachable by others.
+DEFAULT_TOKEN = "dev-sim-token"  # noqa: S105
 
 
 class ControlError(Exception):
@@ -67,8 +68,14 @@ def text(data: dict[str, Any], name: str, choices: tuple[str, ...] | None = None
     return value
 
 
-def decimal(data: dict[str, Any], name: str, *, required: bool = True, minimum: Decimal | None = None,
-            positive: bool = False) -> Decimal | None:
+def decimal(
+    data: dict[str, Any],
+    name: str,
+    *,
+    required: bool = True,
+    minimum: Decimal | None = None,
+    positive: bool = False,
+) -> Decimal | None:
     if name not in data or data[name] is None:
         if required:
             raise ControlError(name, "required, a decimal number (string or number)")

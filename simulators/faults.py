@@ -110,7 +110,9 @@ class FaultRegistry:
         with self._lock:
             live = [f for f in self._faults if f.expires_at is None or now < f.expires_at]
             self._faults = live
-            firing = [f for f in live if f.matches(path, now) and self._rng.random() < f.probability]
+            firing = [
+                f for f in live if f.matches(path, now) and self._rng.random() < f.probability
+            ]
             for f in firing:
                 self.fired[f.kind] = self.fired.get(f.kind, 0) + 1
             return firing
@@ -141,7 +143,9 @@ class FaultRegistry:
         if kind == "garbage_json":
             return Response(200, raw=b'{"symbol":"BTCUSDT","lastPrice":"9\x00\xff}{,,]', headers={})
         if kind == "html_200":
-            page = b"<!DOCTYPE html><html><body><h1>Service Temporarily Unavailable</h1></body></html>"
+            page = (
+                b"<!DOCTYPE html><html><body><h1>Service Temporarily Unavailable</h1></body></html>"
+            )
             return Response(200, raw=page, content_type="text/html")
         response = serve()
         if kind == "truncated":

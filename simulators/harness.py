@@ -1,8 +1,8 @@
 """Start simulators as real subprocesses, for tests and benches.
 
-    with start_exchange("exchange-1", "simulators/scenarios/minimal.yaml") as sim:
-        exchange = ccxt.binance({"urls": {"api": ccxt_urls(sim.base_url)}, ...})
-        sim.control("POST", "/_sim/prices", {"symbol": "BTCUSDT", "price": 50000})
+with start_exchange("exchange-1", "simulators/scenarios/minimal.yaml") as sim:
+    exchange = ccxt.binance({"urls": {"api": ccxt_urls(sim.base_url)}, ...})
+    sim.control("POST", "/_sim/prices", {"symbol": "BTCUSDT", "price": 50000})
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from simulators.control import TOKEN_HEADER, control_token
 _LISTENING = re.compile(r"listening on (http://\S+)")
 _START_TIMEOUT_S = 30.0
 _ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
+DEFAULT_SCENARIO = SCENARIOS_DIR / "default.yaml"
+MINIMAL_SCENARIO = SCENARIOS_DIR / "minimal.yaml"
 
 
 class SimProcess:
@@ -31,7 +34,7 @@ class SimProcess:
     def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
         merged = {**os.environ, **(env or {})}
         self.token = merged.get("SIM_CONTROL_TOKEN") or control_token()
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             [sys.executable, "-m", "simulators", *args],
             cwd=_ROOT,
             env=merged,
@@ -69,11 +72,17 @@ class SimProcess:
             raise RuntimeError(f"simulator did not start: {''.join(self._stderr_tail)[-2000:]}")
         return found[0]
 
-    def control(self, method: str, path: str, json: Any = None,
-                timeout: float = 10.0) -> requests.Response:
+    def control(
+        self, method: str, path: str, json: Any = None, timeout: float = 10.0
+    ) -> requests.Response:
         """Call the `/_sim/` control API with the control token."""
-        return self.session.request(method, self.base_url + path, json=json,
-                                    headers={TOKEN_HEADER: self.token}, timeout=timeout)
+        return self.session.request(
+            method,
+            self.base_url + path,
+            json=json,
+            headers={TOKEN_HEADER: self.token},
+            timeout=timeout,
+        )
 
     def state(self) -> dict[str, Any]:
         response = self.control("GET", "/_sim/state")
@@ -98,21 +107,44 @@ class SimProcess:
     def __enter__(self) -> SimProcess:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 
 def _common(scenario: str | Path, seed: int, port: int | None, host: str) -> list[str]:
-    return ["--scenario", str(scenario), "--seed", str(seed), "--port", str(port or 0),
-            "--host", host]
+    return [
+        "--scenario",
+        str(scenario),
+        "--seed",
+        str(seed),
+        "--port",
+        str(port or 0),
+        "--host",
+        host,
+    ]
 
 
-def start_exchange(name: str, scenario: str | Path, seed: int = 42, port: int | None = None,
-                   env: dict[str, str] | None = None, host: str = "127.0.0.1") -> SimProcess:
+def start_exchange(
+    name: str,
+    scenario: str | Path,
+    seed: int = 42,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    host: str = "127.0.0.1",
+) -> SimProcess:
     return SimProcess(["exchange", "--name", name, *_common(scenario, seed, port, host)], env)
 
 
-def start_custodian(scenario: str | Path, seed: int = 42, port: int | None = None,
-                    env: dict[str, str] | None = None, host: str = "127.0.0.1") -> SimProcess:
+def start_custodian(
+    scenario: str | Path,
+    seed: int = 42,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    host: str = "127.0.0.1",
+) -> SimProcess:
     return SimProcess(["custodian", *_common(scenario, seed, port, host)], env)

@@ -223,11 +223,14 @@ class PricePath:
 
     def daily_summary(self, first_day: int, count: int) -> tuple[np.ndarray, ...]:
         """Raw (open, high, low, close) log prices of whole days, from the day table."""
-        self.ensure_days(first_day, first_day + count)
-        i = first_day - self._lo
-        opens = self._starts[i : i + count] + self._log_p0
-        closes = self._starts[i + 1 : i + count + 1] + self._log_p0
-        return opens, opens + self._day_hi[i : i + count], opens + self._day_lo[i : i + count], closes
+        with self._lock:  # the table may grow (and shift its index) on another thread
+            self.ensure_days(first_day, first_day + count)
+            i = first_day - self._lo
+            opens = self._starts[i : i + count] + self._log_p0
+            closes = self._starts[i + 1 : i + count + 1] + self._log_p0
+            highs = opens + self._day_hi[i : i + count]
+            lows = opens + self._day_lo[i : i + count]
+        return opens, highs, lows, closes
 
     def first_event_ms(self) -> int | None:
         with self._lock:

@@ -179,7 +179,9 @@ def parse_scenario(raw: dict[str, Any], source: str = "") -> Scenario:
     custodian = raw.get("custodian")
     return Scenario(
         reference_time_ms=_parse_reference_time(_require(raw, "reference_time", "")),
-        instruments=tuple(_instrument(i, f"instruments[{n}]") for n, i in enumerate(raw["instruments"])),
+        instruments=tuple(
+            _instrument(i, f"instruments[{n}]") for n, i in enumerate(raw["instruments"])
+        ),
         exchanges={
             name: _exchange(name, spec) for name, spec in (raw.get("exchanges") or {}).items()
         },

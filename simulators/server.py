@@ -8,6 +8,7 @@ back by Nagle's algorithm.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -108,10 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _write(self, response: Response) -> None:
         body = response.body()
@@ -149,7 +148,7 @@ def make_server(app: App, host: str, port: int) -> ThreadingHTTPServer:
 def serve(app: App, host: str, port: int) -> None:
     """Serve until SIGTERM/SIGINT; prints the listening line once the socket is bound."""
     server = make_server(app, host, port)
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

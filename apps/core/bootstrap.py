@@ -13,4 +13,12 @@ def _roles() -> str:
     return "roles: risk_officer, trader, auditor, integration"
 
 
-BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles]
+def _venues() -> str:
+    from apps.venues.services import venues_sync_from_config
+    from riskmonitor.conf import get_config
+
+    created = venues_sync_from_config(apis=get_config().monitor.external_apis)
+    return f"venues: {len(created)} created" + (f" ({', '.join(created)})" if created else "")
+
+
+BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues]

@@ -29,6 +29,9 @@ class Venue(models.Model):
     client_id = models.CharField(max_length=64, blank=True, default="")
     api_key_env = models.CharField(max_length=128, blank=True, default="")
     api_secret_env = models.CharField(max_length=128, blank=True, default="")
+    # Exchange only: venue symbols to follow, comma-separated; empty: every listed instrument
+    # (right for the simulators; a real Binance lists thousands, so name the ones you trade).
+    symbols = models.TextField(blank=True, default="")
     # Circuit breaker: open after this many consecutive transport failures, probe after cooldown.
     breaker_threshold = models.PositiveSmallIntegerField(default=5)
     breaker_cooldown_seconds = models.FloatField(default=30.0)
@@ -46,6 +49,9 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def symbol_list(self) -> list[str]:
+        return [s.strip().upper() for s in self.symbols.split(",") if s.strip()]
 
 
 class AccountMarket(models.TextChoices):

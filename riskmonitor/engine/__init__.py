@@ -19,19 +19,15 @@ from riskmonitor.engine.build import (
     canonical_symbol,
 )
 from riskmonitor.engine.inputs import (
-    DEFAULT_SCENARIOS,
-    DEFAULT_SEVERITY_THRESHOLDS,
     BacktestSeries,
     Book,
     EngineInputs,
-    EngineParams,
     EquitySeries,
     History,
     Kind,
     MarketInfo,
     Marks,
     PriceHistory,
-    StressScenario,
 )
 from riskmonitor.engine.limits import opening_level, severity, utilization
 from riskmonitor.engine.outputs import (
@@ -48,6 +44,12 @@ from riskmonitor.engine.outputs import (
     SymbolTable,
     VarSummary,
     VenuePositions,
+)
+from riskmonitor.engine.params import (
+    DEFAULT_SCENARIOS,
+    DEFAULT_SEVERITY_THRESHOLDS,
+    EngineParams,
+    StressScenario,
 )
 from riskmonitor.engine.whatif import Trade, apply_trades
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from riskmonitor.engine._arrays import BoolArray, FloatArray, frozen
+from riskmonitor.engine._arrays import BoolArray, FloatArray, IntArray, frozen
 from riskmonitor.engine.attribution import GroupPnl, attribution, group_pnl
 from riskmonitor.engine.backtest import backtest_summary
 from riskmonitor.engine.drawdown import drawdown_summary
@@ -21,7 +21,7 @@ from riskmonitor.engine.exposure import (
     symbol_notionals,
 )
 from riskmonitor.engine.hedging import hedge_recommendations
-from riskmonitor.engine.inputs import EngineInputs, EngineParams
+from riskmonitor.engine.inputs import EngineInputs
 from riskmonitor.engine.marks import (
     MISSING,
     STALE,
@@ -40,6 +40,7 @@ from riskmonitor.engine.outputs import (
     VarSummary,
     VenuePositions,
 )
+from riskmonitor.engine.params import EngineParams
 from riskmonitor.engine.pnl import DailyPnl, Equity, daily_pnl, equity, row_unrealized
 from riskmonitor.engine.positions import VenueCells, net_sizes, position_legs, venue_cells
 from riskmonitor.engine.stress import stress_results
@@ -127,7 +128,7 @@ def _core(inputs: EngineInputs, params: EngineParams) -> _Core:
     )
 
 
-def _var(inputs: EngineInputs, params: EngineParams, core: _Core) -> tuple[VarSummary, FloatArray]:
+def _var(inputs: EngineInputs, params: EngineParams, core: _Core) -> tuple[VarSummary, IntArray]:
     prices = inputs.history.prices
     exposure = exposures(core.net, core.value.mark_usd)
     pnl = scenario_pnl(prices.simple_returns_filled, exposure, params.var_lookback_days)
@@ -143,7 +144,7 @@ def _backtest(inputs: EngineInputs, params: EngineParams) -> BacktestSummary | N
 
 
 def _symbol_table(
-    inputs: EngineInputs, params: EngineParams, core: _Core, return_days: FloatArray
+    inputs: EngineInputs, params: EngineParams, core: _Core, return_days: IntArray
 ) -> SymbolTable:
     book, marks = inputs.book, core.value.marks
     log_returns = inputs.history.prices.log_returns

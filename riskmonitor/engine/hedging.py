@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from riskmonitor.engine._arrays import NO_INDEX
-from riskmonitor.engine.inputs import Book, EngineParams, MarketInfo
+from riskmonitor.engine.inputs import Book, MarketInfo
 from riskmonitor.engine.marks import Valuation
 from riskmonitor.engine.outputs import DeltaTable, HedgeRecommendation
+from riskmonitor.engine.params import EngineParams
 
 BPS = 10_000.0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from riskmonitor.engine.inputs import DEFAULT_SEVERITY_THRESHOLDS
+from riskmonitor.engine.params import DEFAULT_SEVERITY_THRESHOLDS
 
 
 def utilization(current: float, limit: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from riskmonitor.engine._arrays import BoolArray, FloatArray, IntArray
-from riskmonitor.engine.inputs import EngineParams
+from riskmonitor.engine.params import EngineParams
 from riskmonitor.engine.serialize import JsonMixin, JsonValue, to_json
 
 

@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from riskmonitor.engine._arrays import BoolArray, FloatArray
-from riskmonitor.engine.inputs import Book, StressScenario
+from riskmonitor.engine.inputs import Book
 from riskmonitor.engine.marks import Valuation, is_derivative
 from riskmonitor.engine.outputs import StressResult
+from riskmonitor.engine.params import StressScenario
 from riskmonitor.engine.pnl import balance_values
 
 

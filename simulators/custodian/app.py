@@ -1,4 +1,7 @@
-"""Custodian HTTP API (our own JSON format). Amounts are decimal strings; every answer has `as_of`."""
+"""Custodian HTTP API (our own JSON format).
+
+Amounts are decimal strings; every answer carries `as_of`.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +30,15 @@ class BadRequest(Exception):
         self.status, self.error, self.field, self.reason = status, error, field, reason
 
     def response(self) -> Response:
-        return json_response(self.status, {"error": self.error, "field": self.field,
-                                           "reason": self.reason, "as_of": iso(now_ms())})
+        return json_response(
+            self.status,
+            {
+                "error": self.error,
+                "field": self.field,
+                "reason": self.reason,
+                "as_of": iso(now_ms()),
+            },
+        )
 
 
 def _not_found(what: str, value: str) -> BadRequest:
@@ -48,8 +58,9 @@ def _parse_since(raw: str | None) -> int:
     try:
         return int(datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp() * 1000)
     except ValueError as exc:
-        raise BadRequest(400, "invalid request", "since",
-                         "ISO 8601 time or epoch milliseconds expected") from exc
+        raise BadRequest(
+            400, "invalid request", "since", "ISO 8601 time or epoch milliseconds expected"
+        ) from exc
 
 
 class CustodianApp:
@@ -128,14 +139,17 @@ class CustodianApp:
     def _settlements(self, query: dict[str, str], clients: tuple[str, ...]) -> dict[str, Any]:
         status = query.get("status")
         if status and status not in SETTLEMENT_STATUSES:
-            raise BadRequest(400, "invalid request", "status",
-                             f"must be one of {', '.join(SETTLEMENT_STATUSES)}")
+            raise BadRequest(
+                400, "invalid request", "status", f"must be one of {', '.join(SETTLEMENT_STATUSES)}"
+            )
         client_id = query.get("client_id")
         if client_id:
             self._client(client_id, clients)
         rows = [
-            s.as_dict() for s in self.state.settlements.values()
-            if s.client_id in clients and client_id in (None, "", s.client_id)
+            s.as_dict()
+            for s in self.state.settlements.values()
+            if s.client_id in clients
+            and client_id in (None, "", s.client_id)
             and status in (None, "", s.status)
         ]
         return {"settlements": rows}
@@ -146,9 +160,12 @@ class CustodianApp:
             raise _not_found("settlement", settlement_id)
         return found.as_dict()
 
-    def _transfers(self, client_id: str, query: dict[str, str],
-                   clients: tuple[str, ...]) -> dict[str, Any]:
+    def _transfers(
+        self, client_id: str, query: dict[str, str], clients: tuple[str, ...]
+    ) -> dict[str, Any]:
         cid = self._client(client_id, clients)
         since = _parse_since(query.get("since"))
-        rows = [t.as_dict() for t in self.state.transfers if t.client_id == cid and t.timestamp >= since]
+        rows = [
+            t.as_dict() for t in self.state.transfers if t.client_id == cid and t.timestamp >= since
+        ]
         return {"client_id": cid, "transfers": rows}

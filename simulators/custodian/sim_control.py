@@ -50,8 +50,10 @@ class CustodianControl:
         return {
             "as_of": iso(now_ms()),
             "clients": {
-                cid: {kind: {a: amount_text(v) for a, v in rows.items()}
-                      for kind, rows in accounts.items()}
+                cid: {
+                    kind: {a: amount_text(v) for a, v in rows.items()}
+                    for kind, rows in accounts.items()
+                }
                 for cid, accounts in self.state.balances.items()
             },
             "settlements": [s.as_dict() for s in self.state.settlements.values()],
@@ -79,8 +81,12 @@ class CustodianControl:
         amount = control.required_decimal(data, "amount", minimum=Decimal(0))
         kind = control.text(data, "account_type", ACCOUNT_TYPES)
         self.state.balances[client_id][kind][asset] = amount
-        return {"client_id": client_id, "account_type": kind, "asset": asset,
-                "amount": amount_text(amount)}
+        return {
+            "client_id": client_id,
+            "account_type": kind,
+            "asset": asset,
+            "amount": amount_text(amount),
+        }
 
     def upsert_settlement(self, data: dict[str, Any]) -> dict[str, Any]:
         settlement_id = data.get("id")
@@ -103,7 +109,9 @@ class CustodianControl:
         if status is not None and status != found.status:
             found.status = status
             found.settled_at = moment if status == "settled" else None
-            found.failure_reason = str(data.get("failure_reason") or "failed") if status == "failed" else None
+            found.failure_reason = (
+                str(data.get("failure_reason") or "failed") if status == "failed" else None
+            )
         found.updated_at = moment
         return found.as_dict()
 
@@ -118,8 +126,16 @@ class CustodianControl:
         moment = now_ms()
         new_id = settlement_id or f"stl-{len(self.state.settlements) + 1:04d}"
         settlement = Settlement(
-            new_id, client_id, asset, amount, direction, str(data.get("counterparty", "")),
-            status, moment, moment, moment if status == "settled" else None,
+            new_id,
+            client_id,
+            asset,
+            amount,
+            direction,
+            str(data.get("counterparty", "")),
+            status,
+            moment,
+            moment,
+            moment if status == "settled" else None,
             "failed" if status == "failed" else None,
         )
         self.state.settlements[new_id] = settlement

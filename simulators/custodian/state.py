@@ -103,8 +103,15 @@ class CustodianState:
             }
             self.settlements = {s.id: _settlement(s, moment) for s in self.spec.settlements}
             self.transfers = [
-                Transfer(t.id, t.client_id, t.asset, t.amount, t.direction, t.counterparty,
-                         moment - int(t.hours_ago * 3_600_000))
+                Transfer(
+                    t.id,
+                    t.client_id,
+                    t.asset,
+                    t.amount,
+                    t.direction,
+                    t.counterparty,
+                    moment - int(t.hours_ago * 3_600_000),
+                )
                 for t in self.spec.transfers
             ]
 
@@ -117,5 +124,16 @@ def _settlement(spec: Any, moment: int) -> Settlement:
     settled = created + 1_800_000 if spec.status == "settled" else None
     updated = settled or (created + 900_000 if spec.status == "failed" else created)
     reason = "counterparty rejected instruction" if spec.status == "failed" else None
-    return Settlement(spec.id, spec.client_id, spec.asset, spec.amount, spec.direction,
-                      spec.counterparty, spec.status, created, updated, settled, reason)
+    return Settlement(
+        spec.id,
+        spec.client_id,
+        spec.asset,
+        spec.amount,
+        spec.direction,
+        spec.counterparty,
+        spec.status,
+        created,
+        updated,
+        settled,
+        reason,
+    )

@@ -62,7 +62,6 @@ def position_risk_v3(venue: Venue, ctx: Context) -> list[dict[str, Any]]:
 
 
 def leverage_bracket(venue: Venue, ctx: Context) -> Any:
-    account = ctx.caller
     symbols = [s for (k, s) in venue.markets if k == "futures"]
     wanted = ctx.params.get("symbol")
     rows = [
@@ -70,15 +69,20 @@ def leverage_bracket(venue: Venue, ctx: Context) -> Any:
             "symbol": symbol,
             "notionalCoef": 1.0,
             "brackets": [
-                {"bracket": b, "initialLeverage": min(lev, 125), "notionalCap": cap,
-                 "notionalFloor": floor, "maintMarginRatio": float(mmr), "cum": float(cum)}
+                {
+                    "bracket": b,
+                    "initialLeverage": min(lev, 125),
+                    "notionalCap": cap,
+                    "notionalFloor": floor,
+                    "maintMarginRatio": float(mmr),
+                    "cum": float(cum),
+                }
                 for b, lev, floor, cap, mmr, cum in _BRACKETS
             ],
         }
         for symbol in symbols
         if wanted in (None, symbol)
     ]
-    del account  # brackets do not depend on the caller here, but the call is signed
     return rows[0] if wanted else rows
 
 
@@ -104,7 +108,8 @@ def my_trades(venue: Venue, ctx: Context) -> list[dict[str, Any]]:
     end = int(ctx.params.get("endTime") or 2**62)
     limit = min(int(ctx.params.get("limit") or 500), 1000)
     fills = [
-        f for f in ctx.caller.fills
+        f
+        for f in ctx.caller.fills
         if f.market == ctx.kind and f.symbol == market.symbol and start <= f.time <= end
     ][-limit:]
     render = payloads.spot_trade if ctx.kind == "spot" else payloads.futures_trade

@@ -21,13 +21,28 @@ from simulators.server import Request, Response, json_response
 Handler = Callable[[Venue, Context], Any]
 Weight = Callable[[dict[str, str]], int]
 
-PRICE_KEYS = frozenset({
-    "price", "lastPrice", "markPrice", "indexPrice", "openPrice", "highPrice", "lowPrice",
-    "bidPrice", "askPrice", "weightedAvgPrice", "prevClosePrice", "entryPrice", "avgPrice",
-    "estimatedSettlePrice", "breakEvenPrice",
-})
-TIME_KEYS = frozenset({"serverTime", "closeTime", "openTime", "time", "updateTime",
-                       "transactTime", "workingTime"})
+PRICE_KEYS = frozenset(
+    {
+        "price",
+        "lastPrice",
+        "markPrice",
+        "indexPrice",
+        "openPrice",
+        "highPrice",
+        "lowPrice",
+        "bidPrice",
+        "askPrice",
+        "weightedAvgPrice",
+        "prevClosePrice",
+        "entryPrice",
+        "avgPrice",
+        "estimatedSettlePrice",
+        "breakEvenPrice",
+    }
+)
+TIME_KEYS = frozenset(
+    {"serverTime", "closeTime", "openTime", "time", "updateTime", "transactTime", "workingTime"}
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,9 @@ def _routes() -> dict[tuple[str, str], Route]:
         ("DELETE", "/api/v3/openOrders"): Route(acct.cancel_all, spot, True, _fixed(1)),
         # ccxt's load_markets asks for margin pairs when it has credentials; there are none here.
         ("GET", "/sapi/v1/margin/allPairs"): Route(acct.no_margin_pairs, spot, True, _fixed(1)),
-        ("GET", "/sapi/v1/margin/isolated/allPairs"): Route(acct.no_margin_pairs, spot, True,
-                                                            _fixed(10)),
+        ("GET", "/sapi/v1/margin/isolated/allPairs"): Route(
+            acct.no_margin_pairs, spot, True, _fixed(10)
+        ),
         ("GET", "/fapi/v1/ping"): Route(mkt.ping, fut, False, _fixed(1)),
         ("GET", "/fapi/v1/time"): Route(mkt.server_time, fut, False, _fixed(1)),
         ("GET", "/fapi/v1/exchangeInfo"): Route(mkt.exchange_info, fut, False, _fixed(1)),
@@ -126,8 +142,11 @@ class ExchangeApp:
             negative=lambda p: _kline_rows(map_keys(p, PRICE_KEYS, negate), negate),
             stale=_stale,
             rate_limited=lambda: self._limited(self.limiter.limit),
-            server_error=lambda: Response(500, raw=b"<html><body>500 Internal Server Error</body></html>",
-                                          content_type="text/html"),
+            server_error=lambda: Response(
+                500,
+                raw=b"<html><body>500 Internal Server Error</body></html>",
+                content_type="text/html",
+            ),
         )
 
     def handle(self, request: Request) -> Response:
@@ -181,14 +200,17 @@ class ExchangeApp:
         if account is None:
             raise errors.invalid_api_key()
         signing.check_timestamp(params, now)
-        signing.verify_signature(request.query, request.body.decode("utf-8", "replace"),
-                                 account.api_secret)
+        signing.verify_signature(
+            request.query, request.body.decode("utf-8", "replace"), account.api_secret
+        )
         return account
 
     def request_counts(self) -> dict[str, dict[str, int]]:
         with self._count_lock:
-            return {"by_endpoint": dict(self.requests_by_endpoint),
-                    "by_key": dict(self.requests_by_key)}
+            return {
+                "by_endpoint": dict(self.requests_by_endpoint),
+                "by_key": dict(self.requests_by_key),
+            }
 
     def reset(self) -> None:
         self.venue.reset()

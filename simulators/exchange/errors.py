@@ -23,7 +23,12 @@ def missing_param(name: str) -> ApiError:
 
 
 def bad_param(name: str) -> ApiError:
-    return ApiError(400, -1100, f"Illegal characters found in parameter '{name}'; legal range is '^[0-9]{{1,20}}(\\.[0-9]{{1,20}})?$'.")
+    return ApiError(
+        400,
+        -1100,
+        f"Illegal characters found in parameter '{name}'; "
+        "legal range is '^[0-9]{1,20}(\\.[0-9]{1,20})?$'.",
+    )
 
 
 def invalid_symbol() -> ApiError:

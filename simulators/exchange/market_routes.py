@@ -25,8 +25,12 @@ def ping(venue: Venue, ctx: Context) -> dict[str, Any]:
 
 def _rate_limits(venue: Venue) -> list[dict[str, Any]]:
     return [
-        {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1,
-         "limit": venue.spec.weight_per_minute},
+        {
+            "rateLimitType": "REQUEST_WEIGHT",
+            "interval": "MINUTE",
+            "intervalNum": 1,
+            "limit": venue.spec.weight_per_minute,
+        },
         {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},
         {"rateLimitType": "ORDERS", "interval": "DAY", "intervalNum": 1, "limit": 200000},
     ]
@@ -37,12 +41,18 @@ def _filters(market: Market) -> list[dict[str, Any]]:
     lot = {"minQty": str(spec.min_qty), "maxQty": "9000", "stepSize": str(spec.step_size)}
     notional_key = "minNotional" if market.kind == "spot" else "notional"
     return [
-        {"filterType": "PRICE_FILTER", "minPrice": str(spec.tick_size),
-         "maxPrice": _MAX_PRICE[market.kind], "tickSize": str(spec.tick_size)},
+        {
+            "filterType": "PRICE_FILTER",
+            "minPrice": str(spec.tick_size),
+            "maxPrice": _MAX_PRICE[market.kind],
+            "tickSize": str(spec.tick_size),
+        },
         {"filterType": "LOT_SIZE", **lot},
         {"filterType": "MARKET_LOT_SIZE", **lot},
-        {"filterType": "NOTIONAL" if market.kind == "spot" else "MIN_NOTIONAL",
-         notional_key: str(spec.min_notional)},
+        {
+            "filterType": "NOTIONAL" if market.kind == "spot" else "MIN_NOTIONAL",
+            notional_key: str(spec.min_notional),
+        },
     ]
 
 
@@ -105,8 +115,13 @@ def exchange_info(venue: Venue, ctx: Context) -> dict[str, Any]:
     markets = [m for (kind, _), m in venue.markets.items() if kind == ctx.kind]
     if ctx.kind == "spot":
         symbols = [_spot_symbol(m) for m in markets]
-        return {"timezone": "UTC", "serverTime": ctx.now, "rateLimits": _rate_limits(venue),
-                "exchangeFilters": [], "symbols": symbols}
+        return {
+            "timezone": "UTC",
+            "serverTime": ctx.now,
+            "rateLimits": _rate_limits(venue),
+            "exchangeFilters": [],
+            "symbols": symbols,
+        }
     return {
         "timezone": "UTC",
         "serverTime": ctx.now,
@@ -133,9 +148,7 @@ def _requested_markets(venue: Venue, ctx: Context) -> tuple[list[Market], bool]:
 
 
 def _ticker(venue: Venue, market: Market, now: int) -> dict[str, Any]:
-    inst = market.instrument
-    stats = candles.day_stats(venue.paths[market.symbol], now, venue.factor(market.kind),
-                              inst.daily_volume)
+    stats = venue.day_stats(market, now)
     tick = market.spec.tick_size
     bid, last, ask = venue.quote(market, now)
     change = last - to_step(stats["open"], tick)
@@ -159,8 +172,13 @@ def _ticker(venue: Venue, market: Market, now: int) -> dict[str, Any]:
         "count": 1000,
     }
     if market.kind == "spot":
-        row.update(prevClosePrice=row["openPrice"], bidPrice=fixed(bid), bidQty="1.00000000",
-                   askPrice=fixed(ask), askQty="1.00000000")
+        row.update(
+            prevClosePrice=row["openPrice"],
+            bidPrice=fixed(bid),
+            bidQty="1.00000000",
+            askPrice=fixed(ask),
+            askQty="1.00000000",
+        )
     return row
 
 
@@ -172,8 +190,10 @@ def ticker_24hr(venue: Venue, ctx: Context) -> Any:
 
 def ticker_price(venue: Venue, ctx: Context) -> Any:
     markets, single = _requested_markets(venue, ctx)
-    rows = [{"symbol": m.symbol, "price": fixed(venue.quote(m, ctx.now)[1]), "time": ctx.now}
-            for m in markets]
+    rows = [
+        {"symbol": m.symbol, "price": fixed(venue.quote(m, ctx.now)[1]), "time": ctx.now}
+        for m in markets
+    ]
     return rows[0] if single else rows
 
 
@@ -190,26 +210,44 @@ def klines(venue: Venue, ctx: Context) -> list[list[Any]]:
     market = venue.market(ctx.kind, ctx.params.get("symbol") or "")
     interval = candles.INTERVALS_MS.get(ctx.params.get("interval") or "")
     if interval is None:
-        raise errors.invalid_interval() if ctx.params.get("interval") else errors.missing_param("interval")
+        raise (
+            errors.invalid_interval()
+            if ctx.params.get("interval")
+            else errors.missing_param("interval")
+        )
     max_limit = 1000 if ctx.kind == "spot" else 1500
     limit = max(1, min(_int_param(ctx, "limit") or 500, max_limit))
     c = candles.candles(
-        venue.paths[market.symbol], interval_ms=interval, now_ms=ctx.now, limit=limit,
-        start=_int_param(ctx, "startTime"), end=_int_param(ctx, "endTime"),
-        factor=venue.factor(market.kind), daily_volume=market.instrument.daily_volume,
+        venue.paths[market.symbol],
+        interval_ms=interval,
+        now_ms=ctx.now,
+        limit=limit,
+        start=_int_param(ctx, "startTime"),
+        end=_int_param(ctx, "endTime"),
+        factor=venue.factor(market.kind),
+        daily_volume=market.instrument.daily_volume,
     )
     tick = market.spec.tick_size
     rows = []
     for i in range(len(c.open_time)):
         volume = float(c.volume[i])
         quote_volume = volume * float(c.close[i])
-        rows.append([
-            int(c.open_time[i]), price_text(float(c.open[i]), tick, 8),
-            price_text(float(c.high[i]), tick, 8), price_text(float(c.low[i]), tick, 8),
-            price_text(float(c.close[i]), tick, 8), f"{volume:.8f}",
-            int(c.open_time[i]) + interval - 1, f"{quote_volume:.8f}", max(1, int(volume * 3)),
-            f"{volume / 2:.8f}", f"{quote_volume / 2:.8f}", "0",
-        ])
+        rows.append(
+            [
+                int(c.open_time[i]),
+                price_text(float(c.open[i]), tick, 8),
+                price_text(float(c.high[i]), tick, 8),
+                price_text(float(c.low[i]), tick, 8),
+                price_text(float(c.close[i]), tick, 8),
+                f"{volume:.8f}",
+                int(c.open_time[i]) + interval - 1,
+                f"{quote_volume:.8f}",
+                max(1, int(volume * 3)),
+                f"{volume / 2:.8f}",
+                f"{quote_volume / 2:.8f}",
+                "0",
+            ]
+        )
     return rows
 
 
@@ -219,14 +257,16 @@ def premium_index(venue: Venue, ctx: Context) -> Any:
     rows = []
     for market in markets:
         index = venue.paths[market.symbol].price_at(ctx.now)
-        rows.append({
-            "symbol": market.symbol,
-            "markPrice": fixed(venue.mark_price(market)),
-            "indexPrice": f"{index:.8f}",
-            "estimatedSettlePrice": f"{index:.8f}",
-            "lastFundingRate": fixed(venue.spec.funding_rate),
-            "interestRate": "0.00010000",
-            "nextFundingTime": next_funding,
-            "time": ctx.now,
-        })
+        rows.append(
+            {
+                "symbol": market.symbol,
+                "markPrice": fixed(venue.mark_price(market)),
+                "indexPrice": f"{index:.8f}",
+                "estimatedSettlePrice": f"{index:.8f}",
+                "lastFundingRate": fixed(venue.spec.funding_rate),
+                "interestRate": "0.00010000",
+                "nextFundingTime": next_funding,
+                "time": ctx.now,
+            }
+        )
     return rows[0] if single else rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from simulators.exchange import errors
-from simulators.exchange.state import SETTLE_ASSET, ZERO, Account, Fill, Order
+from simulators.exchange.state import ZERO, Account, Fill, Order
 from simulators.exchange.venue import Market, Venue
 
 _SATOSHI = Decimal("0.00000001")
@@ -65,11 +65,14 @@ def position_margin(venue: Venue, account: Account) -> Decimal:
 
 
 def order_margin(venue: Venue, account: Account) -> Decimal:
-    return sum(
-        (o.orig_qty - o.executed_qty) * o.price / leverage(venue, account, o.symbol)
-        for o in account.open_orders("futures")
-        if not o.reduce_only
-    ) or ZERO
+    return (
+        sum(
+            (o.orig_qty - o.executed_qty) * o.price / leverage(venue, account, o.symbol)
+            for o in account.open_orders("futures")
+            if not o.reduce_only
+        )
+        or ZERO
+    )
 
 
 def available_balance(venue: Venue, account: Account) -> Decimal:
@@ -80,8 +83,15 @@ def available_balance(venue: Venue, account: Account) -> Decimal:
 # -- fills --------------------------------------------------------------------------------------
 
 
-def _fill(venue: Venue, account: Account, order: Order, price: Decimal, qty: Decimal,
-          maker: bool, now: int) -> Fill:
+def _fill(
+    venue: Venue,
+    account: Account,
+    order: Order,
+    price: Decimal,
+    qty: Decimal,
+    maker: bool,
+    now: int,
+) -> Fill:
     market = venue.market(order.market, order.symbol)
     quote_qty = price * qty
     commission = (quote_qty * venue.fee_rate(order.market, maker=maker)).quantize(
@@ -95,14 +105,33 @@ def _fill(venue: Venue, account: Account, order: Order, price: Decimal, qty: Dec
     order.cum_quote += quote_qty
     order.status = "FILLED" if order.executed_qty >= order.orig_qty else "PARTIALLY_FILLED"
     order.update_time = now
-    fill = Fill(venue.next_fill_id(), order.order_id, order.market, order.symbol, order.side,
-                price, qty, quote_qty, commission, market.quote, pnl, now, maker)
+    fill = Fill(
+        venue.next_fill_id(),
+        order.order_id,
+        order.market,
+        order.symbol,
+        order.side,
+        price,
+        qty,
+        quote_qty,
+        commission,
+        market.quote,
+        pnl,
+        now,
+        maker,
+    )
     account.fills.append(fill)
     return fill
 
 
-def _apply_spot(account: Account, market: Market, order: Order, qty: Decimal,
-                quote_qty: Decimal, commission: Decimal) -> Decimal:
+def _apply_spot(
+    account: Account,
+    market: Market,
+    order: Order,
+    qty: Decimal,
+    quote_qty: Decimal,
+    commission: Decimal,
+) -> Decimal:
     _release(account, order)
     base, quote = account.balance(market.base), account.balance(market.quote)
     if order.side == "BUY":
@@ -114,8 +143,9 @@ def _apply_spot(account: Account, market: Market, order: Order, qty: Decimal,
     return ZERO
 
 
-def _apply_futures(account: Account, order: Order, price: Decimal, qty: Decimal,
-                   commission: Decimal, now: int) -> Decimal:
+def _apply_futures(
+    account: Account, order: Order, price: Decimal, qty: Decimal, commission: Decimal, now: int
+) -> Decimal:
     pos = account.position(order.symbol)
     signed = qty if order.side == "BUY" else -qty
     realized = ZERO
@@ -169,9 +199,20 @@ def _new_order(venue: Venue, kind: str, params: dict[str, str], now: int) -> tup
     if order_type == "LIMIT" and not tif:
         raise errors.missing_param("timeInForce")
     order_id = venue.next_order_id()
-    order = Order(order_id, params.get("newClientOrderId") or f"sim-{order_id}", kind,
-                  market.symbol, side, order_type, price or ZERO, ZERO,
-                  tif if order_type == "LIMIT" else "GTC", reduce_only, now, update_time=now)
+    order = Order(
+        order_id,
+        params.get("newClientOrderId") or f"sim-{order_id}",
+        kind,
+        market.symbol,
+        side,
+        order_type,
+        price or ZERO,
+        ZERO,
+        tif if order_type == "LIMIT" else "GTC",
+        reduce_only,
+        now,
+        update_time=now,
+    )
     order.orig_qty = _quantity(venue, market, order, params)
     return order, market
 
@@ -196,7 +237,8 @@ def _check_notional(venue: Venue, market: Market, order: Order, price: Decimal) 
     if market.kind == "spot":
         raise errors.filter_failure("NOTIONAL")
     raise errors.ApiError(
-        400, -4164,
+        400,
+        -4164,
         f"Order's notional must be no smaller than {market.spec.min_notional} "
         "(unless you choose reduce only).",
     )
@@ -210,8 +252,9 @@ def _reduce_only_qty(account: Account, order: Order) -> Decimal:
     return min(order.orig_qty, abs(pos))
 
 
-def _check_funds(venue: Venue, account: Account, market: Market, order: Order,
-                 price: Decimal, maker: bool) -> None:
+def _check_funds(
+    venue: Venue, account: Account, market: Market, order: Order, price: Decimal, maker: bool
+) -> None:
     if market.kind == "spot":
         fee = venue.fee_rate("spot", maker=maker)
         if order.side == "BUY":
@@ -246,8 +289,9 @@ def _lock(account: Account, market: Market, order: Order, venue: Venue) -> None:
     order.locked_asset, order.locked_amount = asset, amount
 
 
-def place_order(venue: Venue, account: Account, kind: str, params: dict[str, str],
-                now: int) -> tuple[Order, list[Fill]]:
+def place_order(
+    venue: Venue, account: Account, kind: str, params: dict[str, str], now: int
+) -> tuple[Order, list[Fill]]:
     order, market = _new_order(venue, kind, params, now)
     if order.reduce_only:
         order.orig_qty = _reduce_only_qty(account, order)
@@ -289,9 +333,11 @@ def find_order(account: Account, kind: str, params: dict[str, str]) -> Order:
 
 
 def match_resting(venue: Venue, now: int) -> None:
-    """Fill resting limit orders whose price the market has crossed (checked lazily, per request)."""
+    """Fill resting limit orders the market has crossed (checked lazily, on each request)."""
     for account in venue.accounts.values():
-        for order in [o for o in account.orders.values() if o.status == "NEW" and o.type == "LIMIT"]:
+        for order in [
+            o for o in account.orders.values() if o.status == "NEW" and o.type == "LIMIT"
+        ]:
             market = venue.market(order.market, order.symbol)
             bid, _, ask = venue.quote(market)
             crossed = ask <= order.price if order.side == "BUY" else bid >= order.price

@@ -163,7 +163,9 @@ def spot_account(venue: Venue, account: Account, now: int) -> dict[str, Any]:
     }
 
 
-def position_row(venue: Venue, account: Account, symbol: str, now: int, version: int) -> dict[str, Any]:
+def position_row(
+    venue: Venue, account: Account, symbol: str, now: int, version: int
+) -> dict[str, Any]:
     pos = account.position(symbol)
     mark = venue.mark_price(venue.market("futures", symbol))
     notional = pos.amount * mark
@@ -192,8 +194,14 @@ def position_row(venue: Venue, account: Account, symbol: str, now: int, version:
         "updateTime": pos.update_time or now,
     }
     if version == 2:
-        row.update(leverage=str(lev), maxNotionalValue="50000000", marginType="cross",
-                   isAutoAddMargin="false", isolated=False, adlQuantile=1)
+        row.update(
+            leverage=str(lev),
+            maxNotionalValue="50000000",
+            marginType="cross",
+            isAutoAddMargin="false",
+            isolated=False,
+            adlQuantile=1,
+        )
     return row
 
 
@@ -240,8 +248,18 @@ def futures_account(venue: Venue, account: Account, now: int, version: int) -> d
         "availableBalance": asset["availableBalance"],
         "maxWithdrawAmount": asset["maxWithdrawAmount"],
     }
-    extra = {"feeTier": 0, "canTrade": True, "canDeposit": True, "canWithdraw": True,
-             "updateTime": 0, "multiAssetsMargin": False} if version == 2 else {}
+    extra = (
+        {
+            "feeTier": 0,
+            "canTrade": True,
+            "canDeposit": True,
+            "canWithdraw": True,
+            "updateTime": 0,
+            "multiAssetsMargin": False,
+        }
+        if version == 2
+        else {}
+    )
     return {**extra, **totals, "assets": [asset], "positions": positions}
 
 

@@ -82,7 +82,8 @@ class ExchangeControl:
             "api_key": account.api_key,
             "strategy": account.strategy,
             "spot_balances": {
-                k: {"free": fixed(b.free), "locked": fixed(b.locked)} for k, b in account.spot.items()
+                k: {"free": fixed(b.free), "locked": fixed(b.locked)}
+                for k, b in account.spot.items()
             },
             "futures": {
                 "wallet_balance": fixed(account.wallet),
@@ -94,8 +95,11 @@ class ExchangeControl:
                     if p.amount
                 ],
             },
-            "open_orders": [_plain(asdict(o)) for o in account.orders.values()
-                            if o.status in ("NEW", "PARTIALLY_FILLED")],
+            "open_orders": [
+                _plain(asdict(o))
+                for o in account.orders.values()
+                if o.status in ("NEW", "PARTIALLY_FILLED")
+            ],
             "fills": [_plain(asdict(f)) for f in account.fills],
         }
 
@@ -116,7 +120,9 @@ class ExchangeControl:
     def _symbol(self, data: dict[str, Any]) -> str:
         symbol = control.text(data, "symbol")
         if symbol not in self.venue.paths:
-            raise ControlError("symbol", f"unknown symbol {symbol!r} (known: {', '.join(self.venue.paths)})")
+            raise ControlError(
+                "symbol", f"unknown symbol {symbol!r} (known: {', '.join(self.venue.paths)})"
+            )
         return symbol
 
     def set_balance(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -147,6 +153,7 @@ class ExchangeControl:
         symbol = self._symbol(data)
         price = control.required_decimal(data, "price", positive=True)
         self.venue.paths[symbol].jump_to(float(price), now_ms())
+        self.venue.forget_stats()
         return {"symbol": symbol, "prices": self._prices(now_ms())[symbol]}
 
     def set_volatility(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -155,6 +162,7 @@ class ExchangeControl:
         if vol > 20:
             raise ControlError("annual_vol", "must be a fraction per year (0.8 = 80%), at most 20")
         self.venue.paths[symbol].set_volatility(float(vol), now_ms())
+        self.venue.forget_stats()
         return {"symbol": symbol, "annual_vol": float(vol)}
 
     def add_fault(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,8 @@ class Account:
         return [
             o
             for o in self.orders.values()
-            if o.market == market and o.status in ("NEW", "PARTIALLY_FILLED")
+            if o.market == market
+            and o.status in ("NEW", "PARTIALLY_FILLED")
             and (symbol is None or o.symbol == symbol)
         ]
 

@@ -8,10 +8,11 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from simulators.candles import day_stats
 from simulators.exchange.state import Account, Fill, account_from_spec
 from simulators.numbers import to_step
 from simulators.prices import DAY_MS, PricePath
-from simulators.scenario import ExchangeSpec, Instrument, MarketSpec, Scenario
+from simulators.scenario import ExchangeSpec, FillSpec, Instrument, MarketSpec, Scenario
 
 HISTORY_DAYS = 740  # at least 730 daily candles must exist before "now"
 
@@ -44,6 +45,7 @@ class Venue:
         }
         self.paths = {i.symbol: self._path(i) for i in scenario.instruments}
         self.accounts: dict[str, Account] = {}
+        self._stats: dict[tuple[str, str, int], dict[str, float]] = {}
         self._order_ids = itertools.count(1)
         self._fill_ids = itertools.count(1)
         self.reset()
@@ -66,6 +68,7 @@ class Venue:
         with self.lock:
             for path in self.paths.values():
                 path.reset()
+            self._stats = {}
             self._order_ids = itertools.count(1)
             self._fill_ids = itertools.count(1)
             moment = now_ms()
@@ -76,7 +79,7 @@ class Venue:
             for spec in self.spec.accounts:
                 self._seed_fills(self.accounts[spec.api_key], spec.fills, moment)
 
-    def _seed_fills(self, account: Account, fills: tuple, moment: int) -> None:  # type: ignore[type-arg]
+    def _seed_fills(self, account: Account, fills: tuple[FillSpec, ...], moment: int) -> None:
         for f in sorted(fills, key=lambda f: -f.hours_ago):
             market = self.market("spot" if f.market == "spot" else "futures", f.symbol)
             rate = self.fee_rate(market.kind, maker=False)
@@ -146,6 +149,24 @@ class Venue:
         if ask <= bid:
             ask = bid + tick
         return bid, mid, ask
+
+    def day_stats(self, market: Market, at_ms: int) -> dict[str, float]:
+        """Rolling 24h stats; prices move per second, so one computation serves a whole second."""
+        key = (market.kind, market.symbol, at_ms // 1000)
+        cached = self._stats.get(key)
+        if cached is None:
+            path = self.paths[market.symbol]
+            cached = day_stats(
+                path, key[2] * 1000, self.factor(market.kind), market.instrument.daily_volume
+            )
+            # Replace, never mutate: readers on other threads may hold the old dict.
+            fresh = {k: v for k, v in self._stats.items() if k[2] == key[2]}
+            self._stats = {**fresh, key: cached}
+        return cached
+
+    def forget_stats(self) -> None:
+        """After a jump or a volatility change the cached second is no longer true."""
+        self._stats = {}
 
     def mark_price(self, market: Market) -> Decimal:
         """Mark with more decimals than the tick, as Binance prints it."""

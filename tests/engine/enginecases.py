@@ -6,6 +6,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from hypothesis import HealthCheck, settings
 
 from riskmonitor.engine import (
     BalanceRow,
@@ -91,21 +92,11 @@ def spot(venue: str, symbol: str, size: float, entry: float, **kw: object) -> Po
     return PositionRow(venue, "main", symbol, Kind.SPOT, size, entry, **kw)  # type: ignore[arg-type]
 
 
-def loop_closes_to_returns(closes: Sequence[float | None]) -> list[float | None]:
-    """Simple returns, written as a loop; None where a close is missing."""
-    out: list[float | None] = []
-    for prev, cur in zip(closes[:-1], closes[1:], strict=True):
-        out.append(None if prev is None or cur is None else cur / prev - 1.0)
-    return out
-
-
 # per-test settings rather than a global profile: other suites keep their own hypothesis settings
-def quick() -> object:
-    from hypothesis import HealthCheck, settings
+QUICK = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
-    return settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+
+def net_size(result: RiskAssessment, symbol: str) -> float:
+    return float(result.symbols.net_size[result.symbols.index(symbol)])

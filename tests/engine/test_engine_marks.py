@@ -1,9 +1,8 @@
 import json
 import math
 
-from tests.engine.enginecases import T0, make_inputs, perp, run, spot
-
 from riskmonitor.engine import BalanceRow, QuoteRow
+from tests.engine.enginecases import T0, make_inputs, perp, run, spot
 
 
 def _quotes(*rows: tuple[str, str, float, float]) -> list[QuoteRow]:

@@ -7,15 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskmonitor.engine import BalanceRow, Kind, PositionRow
+from riskmonitor.engine import BalanceRow, EngineInputs, Kind, PositionRow
 from tests.engine.enginecases import (
     CUSTODIAN,
     MIDNIGHT,
     PRICES,
+    QUICK,
     T0,
     make_inputs,
     perp,
-    quick,
     run,
     spot,
 )
@@ -48,7 +48,7 @@ BALANCES = [
 ]
 
 
-def _inputs() -> object:
+def _inputs() -> EngineInputs:
     return make_inputs(
         POSITIONS,
         BALANCES,
@@ -83,21 +83,21 @@ def _loop_equity() -> float:
 
 
 def test_it_computes_unrealized_realized_and_total_pnl() -> None:
-    result = run(_inputs())  # type: ignore[arg-type]
+    result = run(_inputs())
     assert result.pnl.unrealized_pnl == pytest.approx(sum(_loop_unrealized()))
     assert result.pnl.realized_today == pytest.approx(222.0)
     assert result.pnl.total_pnl == pytest.approx(sum(_loop_unrealized()) + 222.0)
 
 
 def test_it_values_equity_from_balances_plus_derivative_pnl() -> None:
-    result = run(_inputs())  # type: ignore[arg-type]
+    result = run(_inputs())
     assert result.pnl.equity == pytest.approx(_loop_equity())
     assert result.pnl.equity_complete
 
 
 def test_it_nets_daily_pnl_of_todays_transfers_only() -> None:
-    result = run(_inputs())  # type: ignore[arg-type]
-    # 00:00 equity is the last sample at or before midnight; the 99 is after as_of, the 7 before 00:00
+    result = run(_inputs())
+    # 00:00 equity: the last sample at or before midnight; the 99 is after as_of, the 7 before 00:00
     assert result.pnl.equity_start_of_day == 190_000.0
     assert result.pnl.transfers_today == 5_000.0
     assert result.pnl.daily_pnl == pytest.approx(_loop_equity() - 190_000.0 - 5_000.0)
@@ -129,7 +129,7 @@ def _usd_mark(symbol: str) -> float:
 
 
 def test_it_computes_notionals_concentration_and_leverage() -> None:
-    result = run(_inputs())  # type: ignore[arg-type]
+    result = run(_inputs())
     net: dict[str, float] = defaultdict(float)
     cell: dict[tuple[str, str], float] = defaultdict(float)
     for symbol, venue, size in _loop_legs():
@@ -170,14 +170,14 @@ def test_it_computes_delta_per_asset_base_long_quote_short() -> None:
         units[quote] -= r.size * r.multiplier * mark
         usd[base] += r.size * r.multiplier * mark * USD_PRICE[quote]
         usd[quote] -= r.size * r.multiplier * mark * USD_PRICE[quote]
-    deltas = run(_inputs()).deltas  # type: ignore[arg-type]
+    deltas = run(_inputs()).deltas
     assert set(deltas.names) == set(units)
     for asset in units:
         assert deltas.row(asset)["units"] == pytest.approx(units[asset])
         assert deltas.row(asset)["usd"] == pytest.approx(usd[asset])
 
 
-@quick()  # type: ignore[misc]
+@QUICK
 @given(
     legs=st.lists(
         st.tuples(

@@ -1,11 +1,11 @@
 from collections import defaultdict
 
 import numpy as np
-from tests.engine.enginecases import CUSTODIAN, make_inputs, perp, quick, run, spot
 from hypothesis import given
 from hypothesis import strategies as st
 
 from riskmonitor.engine import BalanceRow, Kind, PositionRow
+from tests.engine.enginecases import CUSTODIAN, QUICK, make_inputs, net_size, perp, run, spot
 
 
 def test_it_nets_the_briefs_case_to_two_and_a_half() -> None:
@@ -82,7 +82,7 @@ def _loop_net(raw: list[tuple[str, str, float, float]]) -> dict[str, float]:
     return net
 
 
-@quick()  # type: ignore[misc]
+@QUICK
 @given(raw=rows_strategy, seed=st.integers(0, 10_000))
 def test_it_nets_order_independently_and_as_a_plain_sum(
     raw: list[tuple[str, str, float, float]], seed: int
@@ -90,23 +90,23 @@ def test_it_nets_order_independently_and_as_a_plain_sum(
     permuted = [raw[i] for i in np.random.default_rng(seed).permutation(len(raw))]
     first, second = run(make_inputs(_rows(raw))), run(make_inputs(_rows(permuted)))
     for symbol, expected in _loop_net(raw).items():
-        assert np.isclose(first.symbols.row(symbol)["net_size"], expected, atol=1e-9)  # type: ignore[arg-type]
-        assert np.isclose(second.symbols.row(symbol)["net_size"], expected, atol=1e-9)  # type: ignore[arg-type]
+        assert np.isclose(net_size(first, symbol), expected, atol=1e-9)
+        assert np.isclose(net_size(second, symbol), expected, atol=1e-9)
     assert np.isclose(
         first.var.historical_var or 0.0, second.var.historical_var or 0.0, rtol=1e-9, atol=1e-6
     )
     assert np.isclose(first.pnl.equity, second.pnl.equity, atol=1e-6)
 
 
-@quick()  # type: ignore[misc]
+@QUICK
 @given(a=rows_strategy, b=rows_strategy)
 def test_it_nets_additively(
     a: list[tuple[str, str, float, float]], b: list[tuple[str, str, float, float]]
 ) -> None:
     extra = ["BTC-USD", "ETH-USD", "SOL-USD"]
-    net_a = run(make_inputs(_rows(a), extra_symbols=extra)).symbols
-    net_b = run(make_inputs(_rows(b), extra_symbols=extra)).symbols
-    net_ab = run(make_inputs(_rows(a + b), extra_symbols=extra)).symbols
+    only_a = run(make_inputs(_rows(a), extra_symbols=extra))
+    only_b = run(make_inputs(_rows(b), extra_symbols=extra))
+    both = run(make_inputs(_rows(a + b), extra_symbols=extra))
     for symbol in extra:
-        total = net_a.row(symbol)["net_size"] + net_b.row(symbol)["net_size"]  # type: ignore[operator]
-        assert np.isclose(net_ab.row(symbol)["net_size"], total, atol=1e-9)  # type: ignore[arg-type]
+        total = net_size(only_a, symbol) + net_size(only_b, symbol)
+        assert np.isclose(net_size(both, symbol), total, atol=1e-9)

@@ -1,5 +1,6 @@
 """Volatility and VaR against independent recomputations (loops, scipy.stats)."""
 
+import itertools
 import math
 import statistics
 
@@ -9,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from tests.engine.enginecases import PRICES, make_inputs, perp, quick, random_closes, run
+from riskmonitor.engine import EngineInputs
+from tests.engine.enginecases import PRICES, QUICK, make_inputs, perp, random_closes, run
 
 SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD"]
 SIZES = {"BTC-USD": 2.0, "ETH-USD": -30.0, "SOL-USD": 500.0}
@@ -21,14 +23,14 @@ def _closes() -> dict[str, list[float | None]]:
     return closes
 
 
-def _inputs(scale: float = 1.0, sizes: dict[str, float] = SIZES) -> object:
+def _inputs(scale: float = 1.0, sizes: dict[str, float] = SIZES) -> EngineInputs:
     rows = [perp("exchange-1", s, size * scale, PRICES[s]) for s, size in sizes.items()]
     return make_inputs(rows, closes=_closes(), extra_symbols=SYMBOLS)
 
 
 def _returns(series: list[float | None], log: bool) -> list[float | None]:
     out: list[float | None] = []
-    for prev, cur in zip(series[:-1], series[1:], strict=True):
+    for prev, cur in itertools.pairwise(series):
         if prev is None or cur is None:
             out.append(None)
         else:
@@ -59,7 +61,7 @@ def _linear_quantile(values: list[float], q: float) -> float:
 
 
 def test_it_computes_realized_vol_as_annualized_sample_std_of_log_returns() -> None:
-    result = run(_inputs(), vol_window_days=20)  # type: ignore[arg-type]
+    result = run(_inputs(), vol_window_days=20)
     for s in SYMBOLS:
         window = [r for r in _returns(_closes()[s], log=True)[-20:] if r is not None]
         assert result.symbols.row(s)["vol_realized"] == pytest.approx(
@@ -68,7 +70,7 @@ def test_it_computes_realized_vol_as_annualized_sample_std_of_log_returns() -> N
 
 
 def test_it_computes_ewma_vol_with_normalized_riskmetrics_weights() -> None:
-    result = run(_inputs(), var_lookback_days=100)  # type: ignore[arg-type]
+    result = run(_inputs(), var_lookback_days=100)
     for s in SYMBOLS:
         window = _returns(_closes()[s], log=True)[-100:]
         num = den = 0.0
@@ -82,7 +84,7 @@ def test_it_computes_ewma_vol_with_normalized_riskmetrics_weights() -> None:
 
 
 def test_it_computes_historical_var_and_es_on_the_lookback_window() -> None:
-    result = run(_inputs(), var_lookback_days=100)  # type: ignore[arg-type]
+    result = run(_inputs(), var_lookback_days=100)
     pnl = _scenarios(100)
     var = -_linear_quantile(pnl, 0.01)
     assert var == pytest.approx(-stats.scoreatpercentile(pnl, 1.0, interpolation_method="fraction"))
@@ -94,7 +96,7 @@ def test_it_computes_historical_var_and_es_on_the_lookback_window() -> None:
 
 def test_it_computes_parametric_var_from_the_ewma_covariance() -> None:
     lookback = 100
-    result = run(_inputs(), var_lookback_days=lookback)  # type: ignore[arg-type]
+    result = run(_inputs(), var_lookback_days=lookback)
     closes = _closes()
     returns = np.array(
         [[r or 0.0 for r in _returns(closes[s], log=False)[-lookback:]] for s in SYMBOLS]
@@ -116,7 +118,7 @@ def test_it_reports_no_var_without_two_scenarios() -> None:
     assert "var_insufficient_history" in result.flags
 
 
-@quick()  # type: ignore[misc]
+@QUICK
 @given(
     sizes=st.tuples(*[st.floats(-100, 100).filter(lambda x: abs(x) > 1e-3)] * 3),
     scale=st.floats(0.01, 1_000),
@@ -125,8 +127,8 @@ def test_it_scales_var_and_es_linearly_and_keeps_es_above_var(
     sizes: tuple[float, float, float], scale: float
 ) -> None:
     book = dict(zip(SYMBOLS, sizes, strict=True))
-    base = run(_inputs(sizes=book)).var  # type: ignore[arg-type]
-    scaled = run(_inputs(scale=scale, sizes=book)).var  # type: ignore[arg-type]
+    base = run(_inputs(sizes=book)).var
+    scaled = run(_inputs(scale=scale, sizes=book)).var
     assert scaled.historical_var == pytest.approx(scale * (base.historical_var or 0.0), rel=1e-9)
     assert scaled.expected_shortfall == pytest.approx(
         scale * (base.expected_shortfall or 0.0), rel=1e-9

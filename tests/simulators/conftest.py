@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import ccxt
 import pytest
 
 from simulators import ccxt_urls
+from simulators.harness import MINIMAL_SCENARIO as MINIMAL
 from simulators.harness import SimProcess, start_custodian, start_exchange
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "simulators" / "scenarios"
-MINIMAL = SCENARIOS / "minimal.yaml"
-DEFAULT = SCENARIOS / "default.yaml"
 KEY, SECRET = "min-key", "min-secret"
 
 
@@ -45,7 +42,9 @@ def custodian(custodian_process: SimProcess) -> Iterator[SimProcess]:
     custodian_process.control("DELETE", "/_sim/faults")
 
 
-def make_binance(base_url: str, key: str = KEY, secret: str = SECRET, **options: Any) -> ccxt.binance:
+def make_binance(
+    base_url: str, key: str = KEY, secret: str = SECRET, **options: Any
+) -> ccxt.binance:
     """ccxt's binance exactly as the monitor's connector configures it, pointed at `base_url`."""
     exchange = ccxt.binance(
         {

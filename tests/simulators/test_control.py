@@ -24,7 +24,11 @@ def test_it_requires_the_control_token(sim: SimProcess) -> None:
         ("/_sim/balances", {"account": "min-1", "asset": "BTC", "free": "-1"}, "free"),
         ("/_sim/balances", {"account": "min-1", "asset": "BTC", "free": "abc"}, "free"),
         ("/_sim/positions", {"account": "min-1", "symbol": "DOGEUSDT", "amount": "1"}, "symbol"),
-        ("/_sim/positions", {"account": "min-1", "symbol": "BTCUSDT", "amount": "1"}, "entry_price"),
+        (
+            "/_sim/positions",
+            {"account": "min-1", "symbol": "BTCUSDT", "amount": "1"},
+            "entry_price",
+        ),
         ("/_sim/prices", {"symbol": "BTCUSDT", "price": 0}, "price"),
         ("/_sim/prices", {"symbol": "BTCUSDT", "price": "NaN"}, "price"),
         ("/_sim/volatility", {"symbol": "BTCUSDT"}, "annual_vol"),
@@ -44,18 +48,31 @@ def test_it_rejects_bad_control_requests_naming_field_and_reason(
 
 
 def test_it_rejects_a_body_that_is_not_json(sim: SimProcess) -> None:
-    response = requests.post(f"{sim.base_url}/_sim/prices", data="{nope", timeout=5,
-                             headers={"X-Sim-Control-Token": sim.token})
+    response = requests.post(
+        f"{sim.base_url}/_sim/prices",
+        data="{nope",
+        timeout=5,
+        headers={"X-Sim-Control-Token": sim.token},
+    )
     assert response.status_code == 400 and response.json()["field"] == "body"
 
 
 def test_it_sets_balances_and_positions_and_resets_them(sim: SimProcess) -> None:
-    sim.control("POST", "/_sim/balances", {"account": "min-1", "asset": "SOL", "free": "12.5",
-                                           "locked": "1"})
-    sim.control("POST", "/_sim/positions", {"account": "min-1", "symbol": "ETHUSDT",
-                                            "amount": "-3", "entry_price": "3000"})
-    sim.control("POST", "/_sim/balances", {"account": "min-1", "asset": "USDT", "free": "777",
-                                           "market": "futures"})
+    sim.control(
+        "POST",
+        "/_sim/balances",
+        {"account": "min-1", "asset": "SOL", "free": "12.5", "locked": "1"},
+    )
+    sim.control(
+        "POST",
+        "/_sim/positions",
+        {"account": "min-1", "symbol": "ETHUSDT", "amount": "-3", "entry_price": "3000"},
+    )
+    sim.control(
+        "POST",
+        "/_sim/balances",
+        {"account": "min-1", "asset": "USDT", "free": "777", "market": "futures"},
+    )
     [account] = sim.state()["accounts"]
     assert account["spot_balances"]["SOL"] == {"free": "12.50000000", "locked": "1.00000000"}
     assert {"symbol": "ETHUSDT", "amount": "-3.00000000", "entry_price": "3000.00000000"} in (

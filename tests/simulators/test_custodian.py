@@ -12,8 +12,9 @@ HEADERS = {"X-Custodian-Api-Key": "dev-custodian-key"}
 
 
 def get(sim: SimProcess, path: str, headers: dict[str, str] | None = None) -> requests.Response:
-    return requests.get(sim.base_url + path, headers=HEADERS if headers is None else headers,
-                        timeout=5)
+    return requests.get(
+        sim.base_url + path, headers=HEADERS if headers is None else headers, timeout=5
+    )
 
 
 def test_it_refuses_a_missing_or_wrong_key(custodian: SimProcess) -> None:
@@ -24,8 +25,10 @@ def test_it_refuses_a_missing_or_wrong_key(custodian: SimProcess) -> None:
 
 def test_it_returns_balances_as_decimal_strings_with_as_of(custodian: SimProcess) -> None:
     master = get(custodian, "/v1/clients/fund-1/master-balances").json()
-    assert master["balances"] == [{"asset": "BTC", "amount": "1.5"},
-                                  {"asset": "USDC", "amount": "100000"}]
+    assert master["balances"] == [
+        {"asset": "BTC", "amount": "1.5"},
+        {"asset": "USDC", "amount": "100000"},
+    ]
     as_of = datetime.fromisoformat(master["as_of"].replace("Z", "+00:00"))
     assert abs(datetime.now(UTC) - as_of) < timedelta(seconds=5)
     segregated = get(custodian, "/v1/clients/fund-1/segregated-balances").json()
@@ -51,8 +54,11 @@ def test_it_updates_settlements_through_control(custodian: SimProcess) -> None:
     custodian.control("POST", "/_sim/settlements", {"id": "stl-0001", "status": "settled"})
     one = get(custodian, "/v1/settlements/stl-0001").json()
     assert one["status"] == "settled" and one["settled_at"] is not None and "as_of" in one
-    created = custodian.control("POST", "/_sim/settlements", {
-        "client_id": "fund-1", "asset": "BTC", "amount": "0.25", "direction": "out"}).json()
+    created = custodian.control(
+        "POST",
+        "/_sim/settlements",
+        {"client_id": "fund-1", "asset": "BTC", "amount": "0.25", "direction": "out"},
+    ).json()
     assert get(custodian, f"/v1/settlements/{created['id']}").json()["status"] == "pending"
     bad = custodian.control("POST", "/_sim/settlements", {"client_id": "fund-1", "asset": "BTC"})
     assert bad.status_code == 400 and bad.json()["field"] == "amount"
@@ -67,13 +73,19 @@ def test_it_lists_transfers_since_a_time(custodian: SimProcess) -> None:
 
 
 def test_it_sets_balances_through_control(custodian: SimProcess) -> None:
-    ok = custodian.control("POST", "/_sim/balances", {"client_id": "fund-1", "asset": "ETH",
-                                                      "amount": "42.5", "account_type": "master"})
+    ok = custodian.control(
+        "POST",
+        "/_sim/balances",
+        {"client_id": "fund-1", "asset": "ETH", "amount": "42.5", "account_type": "master"},
+    )
     assert ok.status_code == 200
     rows = get(custodian, "/v1/clients/fund-1/master-balances").json()["balances"]
     assert {"asset": "ETH", "amount": "42.5"} in rows
-    bad = custodian.control("POST", "/_sim/balances", {"client_id": "fund-1", "asset": "ETH",
-                                                       "amount": "1", "account_type": "vault"})
+    bad = custodian.control(
+        "POST",
+        "/_sim/balances",
+        {"client_id": "fund-1", "asset": "ETH", "amount": "1", "account_type": "vault"},
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "account_type"
 
 

@@ -13,8 +13,13 @@ from simulators.exchange.signing import sign
 from simulators.harness import SimProcess
 
 
-def signed_get(sim: SimProcess, path: str, secret: str = "min-secret", key: str = "min-key",
-               timestamp: int | None = None) -> requests.Response:
+def signed_get(
+    sim: SimProcess,
+    path: str,
+    secret: str = "min-secret",
+    key: str = "min-key",
+    timestamp: int | None = None,
+) -> requests.Response:
     query = f"timestamp={timestamp or int(time.time() * 1000)}&recvWindow=5000"
     url = f"{sim.base_url}{path}?{query}&signature={sign(query, secret)}"
     return requests.get(url, headers={"X-MBX-APIKEY": key}, timeout=5)
@@ -52,13 +57,20 @@ def test_it_answers_binance_error_codes_with_their_http_status(sim: SimProcess) 
 def test_it_signs_post_bodies_like_binance(sim: SimProcess) -> None:
     body = f"symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&timestamp={int(time.time() * 1000)}"
     signed = f"{body}&signature={sign(body, 'min-secret')}"
-    ok = requests.post(f"{sim.base_url}/api/v3/order", data=signed, timeout=5,
-                       headers={"X-MBX-APIKEY": "min-key",
-                                "Content-Type": "application/x-www-form-urlencoded"})
+    ok = requests.post(
+        f"{sim.base_url}/api/v3/order",
+        data=signed,
+        timeout=5,
+        headers={"X-MBX-APIKEY": "min-key", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "FILLED"
     tampered = signed.replace("quantity=0.001", "quantity=0.002")
-    bad = requests.post(f"{sim.base_url}/api/v3/order", data=tampered, timeout=5,
-                        headers={"X-MBX-APIKEY": "min-key"})
+    bad = requests.post(
+        f"{sim.base_url}/api/v3/order",
+        data=tampered,
+        timeout=5,
+        headers={"X-MBX-APIKEY": "min-key"},
+    )
     assert bad.json()["code"] == -1022
 
 

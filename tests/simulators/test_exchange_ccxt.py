@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 import ccxt
@@ -83,11 +84,12 @@ def test_it_serves_730_daily_and_48h_of_minute_candles(binance: ccxt.binance) ->
     first = binance.fetch_ohlcv("BTC/USDT", "1d", limit=1000)
     assert len(first) == 1000
     days = [c[0] for c in first]
-    assert all(b - a == 86_400_000 for a, b in zip(days, days[1:], strict=False))
+    assert all(b - a == 86_400_000 for a, b in itertools.pairwise(days))
     for _, o, h, low, c, v in first:
         assert low <= min(o, c) <= max(o, c) <= h and v > 0
-    minutes = binance.fetch_ohlcv("BTC/USDT:USDT", "1m", since=binance.milliseconds() - 48 * 3_600_000,
-                                  limit=1000)
+    minutes = binance.fetch_ohlcv(
+        "BTC/USDT:USDT", "1m", since=binance.milliseconds() - 48 * 3_600_000, limit=1000
+    )
     assert len(minutes) == 1000 and minutes[1][0] - minutes[0][0] == 60_000
 
 
@@ -128,8 +130,9 @@ def test_it_rests_a_limit_order_locks_funds_and_cancels_all(binance: ccxt.binanc
     assert spot_balance(binance, "USDT") == (Decimal(100000), Decimal(0))
 
 
-def test_it_fills_a_resting_limit_order_once_the_price_crosses(binance: ccxt.binance,
-                                                                 sim: SimProcess) -> None:
+def test_it_fills_a_resting_limit_order_once_the_price_crosses(
+    binance: ccxt.binance, sim: SimProcess
+) -> None:
     last = binance.fetch_ticker("BTC/USDT")["last"]
     limit = round(last * 1.01, 2)
     order = binance.create_order("BTC/USDT", "limit", "sell", 0.1, limit)
@@ -148,7 +151,9 @@ def test_it_averages_entry_and_realizes_pnl_on_reduce_only(binance: ccxt.binance
     entry = (Decimal("0.1") * 90000 + q1 * p1) / Decimal("0.15")
     assert position["contracts"] == 0.15
     assert_cents(position["entryPrice"], entry)
-    sell = binance.create_order("BTC/USDT:USDT", "market", "sell", 0.15, params={"reduceOnly": True})
+    sell = binance.create_order(
+        "BTC/USDT:USDT", "market", "sell", 0.15, params={"reduceOnly": True}
+    )
     assert sell["reduceOnly"] is True and sell["status"] == "closed"
     p2, q2 = Decimal(str(sell["average"])), Decimal("0.15")
     realized = (p2 - Decimal(str(position["entryPrice"]))) * q2
@@ -170,7 +175,7 @@ def test_it_rests_and_cancels_futures_limit_orders(binance: ccxt.binance) -> Non
 
 
 def test_it_rejects_reduce_only_that_would_increase(binance: ccxt.binance) -> None:
-    # ccxt maps -2022 to InvalidOrder only for fapi.binance.com URLs; elsewhere it is the base class.
+    # ccxt maps -2022 to InvalidOrder only for fapi.binance.com URLs; here it is the base class.
     with pytest.raises(ccxt.ExchangeError, match="-2022"):
         binance.create_order("ETH/USDT:USDT", "market", "sell", 1, params={"reduceOnly": True})
 

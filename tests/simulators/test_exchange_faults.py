@@ -32,8 +32,9 @@ def test_it_injects_http_500(binance: ccxt.binance, sim: SimProcess) -> None:
     assert binance.fetch_ticker("BTC/USDT:USDT")["last"] > 0  # other paths unaffected
 
 
-def test_it_holds_requests_past_the_client_timeout(binance_factory: Callable[..., ccxt.binance],
-                                                   sim: SimProcess) -> None:
+def test_it_holds_requests_past_the_client_timeout(
+    binance_factory: Callable[..., ccxt.binance], sim: SimProcess
+) -> None:
     exchange = binance_factory(timeout=500)
     exchange.load_markets()
     fault(sim, "timeout", endpoint="/api/v3/ticker", latency_ms=5000)

@@ -5,19 +5,25 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 import requests
 
+from simulators.harness import MINIMAL_SCENARIO as MINIMAL
 from simulators.harness import SimProcess, start_exchange
 from simulators.prices import DAY_MS, MINUTE_MS, PricePath
-
-from .conftest import MINIMAL
 
 REF = 1_793_491_200_000  # 2026-11-01T00:00:00Z, as in the scenarios
 
 
 def path(seed: int = 42, vol: float = 0.5) -> PricePath:
-    return PricePath(seed=seed, symbol="BTCUSDT", reference_time_ms=REF, reference_price=110_000.0,
-                     annual_vol=vol, annual_drift=0.0)
+    return PricePath(
+        seed=seed,
+        symbol="BTCUSDT",
+        reference_time_ms=REF,
+        reference_price=110_000.0,
+        annual_vol=vol,
+        annual_drift=0.0,
+    )
 
 
 def klines(sim: SimProcess, query: str) -> list[list[object]]:
@@ -28,7 +34,7 @@ def klines(sim: SimProcess, query: str) -> list[list[object]]:
 
 
 def test_it_is_anchored_at_the_reference_price() -> None:
-    assert path().price_at(REF) == 110_000.0
+    assert path().price_at(REF) == pytest.approx(110_000.0, rel=1e-12)
 
 
 def test_it_gives_the_same_price_for_the_same_moment_whenever_built() -> None:
@@ -59,8 +65,10 @@ def test_it_quotes_the_same_klines_on_two_instances_with_the_same_seed(sim: SimP
     end = int(time.time() * 1000) // MINUTE_MS * MINUTE_MS - 1
     day_query = f"symbol=BTCUSDT&interval=1d&limit=1000&endTime={end - DAY_MS}"
     minute_query = f"symbol=BTCUSDT&interval=1m&limit=1000&endTime={end}"
-    with start_exchange("exchange-1", MINIMAL, seed=42) as twin, \
-         start_exchange("exchange-1", MINIMAL, seed=43) as other:
+    with (
+        start_exchange("exchange-1", MINIMAL, seed=42) as twin,
+        start_exchange("exchange-1", MINIMAL, seed=43) as other,
+    ):
         assert klines(twin, day_query) == klines(sim, day_query)
         assert klines(twin, minute_query) == klines(sim, minute_query)
         assert klines(other, minute_query) != klines(sim, minute_query)

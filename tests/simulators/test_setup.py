@@ -8,10 +8,10 @@ import ccxt
 import pytest
 
 from simulators import ccxt_urls
+from simulators.harness import DEFAULT_SCENARIO as DEFAULT
+from simulators.harness import MINIMAL_SCENARIO as MINIMAL
 from simulators.harness import start_exchange
 from simulators.scenario import ScenarioError, expand_env, load_scenario
-
-from .conftest import DEFAULT, MINIMAL
 
 
 def test_it_maps_every_ccxt_binance_api_group() -> None:
@@ -58,3 +58,10 @@ def test_it_sizes_the_default_fund_inside_the_risk_limits() -> None:
 def test_it_refuses_an_unknown_exchange_name() -> None:
     with pytest.raises(RuntimeError, match="exchange-9"):
         start_exchange("exchange-9", MINIMAL)
+
+
+def test_it_exits_cleanly_on_sigterm() -> None:
+    sim = start_exchange("exchange-1", MINIMAL)
+    sim.process.terminate()
+    assert sim.process.wait(timeout=5) == 0
+    sim.stop()

@@ -52,12 +52,6 @@ class PayloadRejected(SourceError):
 
 
 @dataclass(frozen=True)
-class Credentials:
-    api_key: str
-    api_secret: str = ""
-
-
-@dataclass(frozen=True)
 class Pulled[T]:
     """Rows of one endpoint call, the venue's time of the answer, and its timestamps by key."""
 
@@ -179,23 +173,28 @@ class TransferRow:
     time_ms: int
 
 
+Creds = tuple[str, str]  # (api key, secret) read from the environment just before the call
+
+
 class ExchangeConnector(Protocol):
     """One exchange; account calls take the account's credentials and market (spot/futures)."""
 
-    def fetch_balances(self, creds: Credentials, market: str) -> Pulled[BalanceRow]: ...
+    def fetch_balances(self, creds: Creds, market: str) -> Pulled[BalanceRow]: ...
 
-    def fetch_positions(self, creds: Credentials) -> Pulled[PositionRow]: ...
+    def fetch_positions(self, creds: Creds) -> Pulled[PositionRow]: ...
 
-    def fetch_open_orders(self, creds: Credentials, market: str) -> Pulled[OrderRow]: ...
+    def fetch_open_orders(self, creds: Creds, market: str, venue_symbol: str) -> Pulled[OrderRow]: ...
 
     def fetch_fills_since(
-        self, creds: Credentials, market: str, venue_symbol: str, since_ms: int
+        self, creds: Creds, market: str, venue_symbol: str, since_ms: int, until_ms: int
     ) -> Pulled[FillRow]: ...
 
-    def fetch_prices(self, kind: str) -> Pulled[PriceRow]: ...
+    def fetch_prices(self, kind: str, venue_symbol: str) -> Pulled[PriceRow]: ...
+
+    def fetch_marks(self) -> Pulled[PriceRow]: ...
 
     def fetch_candles(
-        self, kind: str, venue_symbol: str, interval: str, since_ms: int
+        self, kind: str, venue_symbol: str, interval: str, since_ms: int, until_ms: int
     ) -> Pulled[CandleRow]: ...
 
     def fetch_instruments(self) -> Pulled[InstrumentRow]: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -135,3 +135,11 @@ def watermarks_regressed(previous: Mapping[str, Any], current: Mapping[str, int]
         if isinstance(seen, int) and moment < seen:
             return f"{key}: time {moment} is older than {seen} seen before"
     return None
+
+
+def to_datetime(moment_ms: int) -> datetime:
+    return datetime.fromtimestamp(moment_ms / 1000, tz=UTC)
+
+
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)

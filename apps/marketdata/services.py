@@ -1,0 +1,101 @@
+"""Writes of market data: instruments (reference data), latest prices, closed candles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from apps.marketdata.models import Candle, Instrument, Price
+from apps.marketdata.symbols import canonical_symbol
+from apps.venues.connectors.base import CandleRow, InstrumentRow, PriceRow
+from apps.venues.connectors.validation import to_datetime
+from apps.venues.models import Venue
+
+InstrumentKey = tuple[str, str]  # (kind, venue symbol)
+_INSTRUMENT_FIELDS = ["symbol", "base", "quote", "contract_size", "tick_size", "lot_size", "active"]
+
+
+@transaction.atomic
+def instruments_store(
+    *, venue: Venue, rows: Iterable[InstrumentRow], aliases: Mapping[str, str]
+) -> dict[InstrumentKey, Instrument]:
+    """Upsert the venue's instruments; those it no longer lists become inactive."""
+    listed = [
+        Instrument(
+            venue=venue, venue_symbol=r.venue_symbol, kind=r.kind,
+            symbol=canonical_symbol(r.base, r.quote, aliases), base=r.base, quote=r.quote,
+            contract_size=r.contract_size, tick_size=r.tick_size, lot_size=r.lot_size,
+            active=r.active,
+        )
+        for r in rows
+    ]  # fmt: skip
+    Instrument.objects.bulk_create(
+        listed, update_conflicts=True, unique_fields=["venue", "kind", "venue_symbol"],
+        update_fields=[*_INSTRUMENT_FIELDS, "updated_at"],
+    )  # fmt: skip
+    keys = {(i.kind, i.venue_symbol) for i in listed}
+    stored = {(i.kind, i.venue_symbol): i for i in Instrument.objects.filter(venue=venue)}
+    gone = [i.pk for key, i in stored.items() if key not in keys and i.active]
+    Instrument.objects.filter(pk__in=gone).update(active=False)
+    return stored
+
+
+@dataclass
+class _Quote:
+    last: Decimal | None = None
+    mark: Decimal | None = None
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    volume: Decimal | None = None
+    as_of_ms: int = 0
+
+
+def _merge(rows: Iterable[PriceRow], marks: Iterable[PriceRow]) -> dict[InstrumentKey, _Quote]:
+    quotes: dict[InstrumentKey, _Quote] = {}
+    for r in rows:
+        quotes[(r.kind, r.venue_symbol)] = _Quote(r.last, r.mark, r.bid, r.ask,
+                                                   r.quote_volume_24h, r.as_of_ms)
+    for m in marks:
+        quote = quotes.get(("perpetual", m.venue_symbol))
+        if quote is not None:
+            quote.mark = m.mark
+            quote.as_of_ms = min(quote.as_of_ms, m.as_of_ms)
+    return quotes
+
+
+@transaction.atomic
+def prices_store(
+    *, instruments: Mapping[InstrumentKey, Instrument], tickers: Iterable[PriceRow],
+    marks: Iterable[PriceRow], fetched_at: datetime,
+) -> int:
+    """Update the latest price of each quoted instrument in place (one row per instrument)."""
+    rows = [
+        Price(instrument=instruments[key], last=q.last, mark=q.mark, bid=q.bid, ask=q.ask,
+              quote_volume_24h=q.volume, as_of=to_datetime(q.as_of_ms), fetched_at=fetched_at)
+        for key, q in _merge(tickers, marks).items()
+        if key in instruments and q.last is not None
+    ]  # fmt: skip
+    Price.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["instrument"],
+        update_fields=["last", "mark", "bid", "ask", "quote_volume_24h", "as_of", "fetched_at"],
+    )  # fmt: skip
+    return len(rows)
+
+
+def candles_store(*, instrument: Instrument, interval: str, rows: Iterable[CandleRow]) -> int:
+    """Upsert closed candles by (instrument, interval, open time): re-running changes nothing."""
+    candles = [
+        Candle(instrument=instrument, interval=interval, open_time=to_datetime(r.open_time_ms),
+               open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
+        for r in rows
+    ]  # fmt: skip
+    Candle.objects.bulk_create(
+        candles, batch_size=1000, update_conflicts=True,
+        unique_fields=["instrument", "interval", "open_time"],
+        update_fields=["open", "high", "low", "close", "volume"],
+    )  # fmt: skip
+    return len(candles)

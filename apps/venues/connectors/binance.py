@@ -1,0 +1,268 @@
+"""Binance (and its simulator) through ccxt's ``binance`` class.
+
+We call ccxt's implicit REST methods (``private_get_account`` ...): ccxt signs, sends and maps
+errors, and we get the venue's own JSON with numbers as strings, which ``binance_parse`` turns
+into Decimal rows. Every request passes through ``Policy.send`` (rate budget, retries) from
+``fetch2``, and ``on_rest_response`` keeps the raw body so that a refused payload is quarantined
+with what the venue actually sent.
+
+Real Binance: leave the venue's base URL empty and give read-only keys; ccxt's own URLs are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import ccxt
+
+from apps.venues.connectors import binance_parse as parse
+from apps.venues.connectors.base import ErrorKind, PayloadRejected, SourceError
+from apps.venues.connectors.calls import Policy
+from apps.venues.connectors.validation import excerpt
+
+# ccxt 4.5.90 ``binance().urls['api']`` key -> path below the venue's base URL. Every key is
+# mapped, so a venue configured with a base URL can never leak a request to the real Binance.
+API_PREFIXES = {
+    "public": "/api/v3",
+    "private": "/api/v3",
+    "v1": "/api/v1",
+    "sapi": "/sapi/v1",
+    "sapiV2": "/sapi/v2",
+    "sapiV3": "/sapi/v3",
+    "sapiV4": "/sapi/v4",
+    "fapiPublic": "/fapi/v1",
+    "fapiPublicV2": "/fapi/v2",
+    "fapiPublicV3": "/fapi/v3",
+    "fapiPrivate": "/fapi/v1",
+    "fapiPrivateV2": "/fapi/v2",
+    "fapiPrivateV3": "/fapi/v3",
+    "fapiData": "/futures/data",
+    "dapiPublic": "/dapi/v1",
+    "dapiPrivate": "/dapi/v1",
+    "dapiPrivateV2": "/dapi/v2",
+    "dapiData": "/dapi/futures/data",
+    "eapiPublic": "/eapi/v1",
+    "eapiPrivate": "/eapi/v1",
+    "papi": "/papi/v1",
+    "papiV2": "/papi/v2",
+}
+CCXT_OPTIONS = {"fetchMarkets": ["spot", "linear"], "fetchCurrencies": False}
+
+# Request weight per path (Binance's documented weights; the larger of spot/futures when a
+# parameter changes it). Used before sending, so that we never spend more than the budget.
+_WEIGHTS: dict[str, tuple[int, int]] = {  # path -> (with symbol, without symbol)
+    "/api/v3/exchangeInfo": (20, 20),
+    "/api/v3/ticker/24hr": (2, 80),
+    "/api/v3/klines": (2, 2),
+    "/api/v3/account": (20, 20),
+    "/api/v3/openOrders": (6, 80),
+    "/api/v3/myTrades": (20, 20),
+    "/fapi/v1/exchangeInfo": (1, 1),
+    "/fapi/v1/ticker/24hr": (1, 40),
+    "/fapi/v1/premiumIndex": (1, 10),
+    "/fapi/v3/account": (5, 5),
+    "/fapi/v3/positionRisk": (5, 5),
+    "/fapi/v1/openOrders": (1, 40),
+    "/fapi/v1/userTrades": (5, 5),
+}
+DEFAULT_WEIGHT = 20
+
+
+def ccxt_urls(base_url: str) -> dict[str, str]:
+    root = base_url.rstrip("/")
+    return {key: root + prefix for key, prefix in API_PREFIXES.items()}
+
+
+def request_weight(url: str) -> int:
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query))
+    if parts.path.endswith("/fapi/v1/klines"):
+        return _fapi_kline_weight(params)
+    for path, (with_symbol, without) in _WEIGHTS.items():
+        if parts.path.endswith(path):
+            return with_symbol if params.get("symbol") else without
+    return DEFAULT_WEIGHT
+
+
+def _fapi_kline_weight(params: dict[str, str]) -> int:
+    limit = int(params.get("limit", "500"))
+    return 1 if limit < 100 else 2 if limit < 500 else 5 if limit <= 1000 else 10
+
+
+def key_id(api_key: str) -> str:
+    """Budgets are per API key; Redis keys carry a digest, never the key."""
+    return "key-" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip"
+
+
+def classify(exc: Exception, status: int | None, body: str | None, headers: Any) -> SourceError:
+    """A ccxt error as one of our kinds, by HTTP status first (ccxt maps some 4xx as outages)."""
+    message = f"{type(exc).__name__}: {str(exc)[:300]}"
+    if status in (418, 429) or isinstance(exc, ccxt.DDoSProtection | ccxt.RateLimitExceeded):
+        retry = (headers or {}).get("Retry-After") if status in (418, 429) else None
+        return SourceError(ErrorKind.RATE_LIMITED, message,
+                           retry_after=float(retry) if retry and retry.isdigit() else None)
+    if status is not None and status >= 500:
+        return SourceError(ErrorKind.SERVER, message)
+    if status in (401, 403) or isinstance(exc, ccxt.AuthenticationError | ccxt.PermissionDenied):
+        return SourceError(ErrorKind.AUTH, message)
+    if status in (408, 504) or isinstance(exc, ccxt.RequestTimeout):
+        return SourceError(ErrorKind.TIMEOUT, message)
+    if status is not None and status >= 400:
+        return SourceError(ErrorKind.REQUEST, message)
+    if status is not None or isinstance(exc, ccxt.BadResponse):
+        return PayloadRejected(f"unreadable response: {message}", excerpt(body))
+    if isinstance(exc, ccxt.NetworkError):
+        return SourceError(ErrorKind.NETWORK, message)
+    return SourceError(ErrorKind.REQUEST, message)
+
+
+class _Client(ccxt.binance):  # type: ignore[misc]
+    """ccxt's binance with our wire policy around each request and the raw body kept."""
+
+    policy: Policy
+    endpoint = ""
+
+    def on_rest_response(self, code: int, reason: str, url: str, method: str,
+                         response_headers: Any, response_body: str, request_headers: Any,
+                         request_body: Any) -> str:
+        self.raw_status, self.raw_body = code, response_body
+        body: str = super().on_rest_response(code, reason, url, method, response_headers,
+                                             response_body, request_headers, request_body)
+        return body
+
+    def fetch2(self, path: str, api: Any = "public", method: str = "GET",
+               params: dict[str, Any] | None = None, config: dict[str, Any] | None = None) -> Any:
+        params = params or {}
+        probe = self.sign(path, api, method, dict(params))  # only to learn the URL and signer
+        signed = "X-MBX-APIKEY" in (probe.get("headers") or {})
+        key = key_id(self.apiKey) if signed else "ip"
+
+        def once() -> Any:
+            self.raw_status, self.raw_body = None, None
+            try:
+                result = super(_Client, self).fetch2(path, api, method, params, config or {})
+            except ccxt.BaseError as exc:
+                raise classify(exc, self.raw_status, self.raw_body,
+                               self.last_response_headers) from exc
+            if not isinstance(result, dict | list):
+                raise PayloadRejected("response is not JSON", excerpt(self.raw_body))
+            return result
+
+        return self.policy.send(self.endpoint, key, request_weight(probe["url"]), once)
+
+
+class BinanceConnector:
+    """One Binance-style venue. Thread-safe: each call borrows a client of its own."""
+
+    def __init__(self, policy: Policy, base_url: str) -> None:
+        self.policy = policy
+        self.base_url = base_url
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str], list[_Client]] = {}
+
+    def _new_client(self, api_key: str, secret: str) -> _Client:
+        config: dict[str, Any] = {
+            "apiKey": api_key,
+            "secret": secret,
+            "enableRateLimit": False,  # our RateLimiter budgets every process together
+            "timeout": int(self.policy.timeout * 1000),
+            "options": dict(CCXT_OPTIONS),
+        }
+        client = _Client(config)
+        if self.base_url:
+            client.urls["api"] = ccxt_urls(self.base_url)
+        client.policy = self.policy
+        return client
+
+    @contextmanager
+    def _client(self, endpoint: str, api_key: str = "", secret: str = "") -> Iterator[_Client]:
+        slot = (api_key, secret)
+        with self._lock:
+            idle = self._idle.setdefault(slot, [])
+            client = idle.pop() if idle else None
+        if client is None:
+            client = self._new_client(api_key, secret)
+        client.endpoint = endpoint
+        try:
+            yield client
+        finally:
+            with self._lock:
+                self._idle[slot].append(client)
+
+    def _call(self, endpoint: str, creds: tuple[str, str], work: Callable[[_Client], Any]) -> Any:
+        def run() -> Any:
+            with self._client(endpoint, *creds) as client:
+                try:
+                    return work(client)
+                except PayloadRejected as exc:
+                    if not exc.excerpt:
+                        exc.excerpt = excerpt(client.raw_body)
+                    raise
+
+        return self.policy.guarded(run)
+
+    # -- account data -------------------------------------------------------------------------
+
+    def fetch_balances(self, creds: tuple[str, str], market: str) -> parse.Pulled[parse.BalanceRow]:
+        if market == "spot":
+            return self._call("balances", creds,
+                              lambda c: parse.spot_balances(c.private_get_account()))
+        return self._call("balances", creds,
+                          lambda c: parse.futures_balances(c.fapiprivatev3_get_account()))
+
+    def fetch_positions(self, creds: tuple[str, str]) -> parse.Pulled[parse.PositionRow]:
+        return self._call("positions", creds,
+                          lambda c: parse.positions(c.fapiprivatev3_get_positionrisk()))
+
+    def fetch_open_orders(self, creds: tuple[str, str], market: str,
+                          venue_symbol: str) -> parse.Pulled[parse.OrderRow]:
+        request = {"symbol": venue_symbol}
+        if market == "spot":
+            return self._call("orders", creds,
+                              lambda c: parse.orders(c.private_get_openorders(request)))
+        return self._call("orders", creds,
+                          lambda c: parse.orders(c.fapiprivate_get_openorders(request)))
+
+    def fetch_fills_since(self, creds: tuple[str, str], market: str, venue_symbol: str,
+                          since_ms: int, until_ms: int) -> parse.Pulled[parse.FillRow]:
+        def work(client: _Client) -> parse.Pulled[parse.FillRow]:
+            fetch = client.private_get_mytrades if market == "spot" else client.fapiprivate_get_usertrades
+            return parse.fills_windows(fetch, market, venue_symbol, since_ms, until_ms)
+
+        return self._call("fills", creds, work)
+
+    # -- market data ----------------------------------------------------------------------------
+
+    def fetch_prices(self, kind: str, venue_symbol: str) -> parse.Pulled[parse.PriceRow]:
+        request = {"symbol": venue_symbol}
+        if kind == "spot":
+            return self._call("prices", ("", ""),
+                              lambda c: parse.spot_ticker(c.public_get_ticker_24hr(request)))
+        return self._call("prices", ("", ""),
+                          lambda c: parse.perp_ticker(c.fapipublic_get_ticker_24hr(request)))
+
+    def fetch_marks(self) -> parse.Pulled[parse.PriceRow]:
+        return self._call("prices", ("", ""),
+                          lambda c: parse.marks(c.fapipublic_get_premiumindex()))
+
+    def fetch_candles(self, kind: str, venue_symbol: str, interval: str, since_ms: int,
+                      until_ms: int) -> parse.Pulled[parse.CandleRow]:
+        def work(client: _Client) -> parse.Pulled[parse.CandleRow]:
+            fetch = client.public_get_klines if kind == "spot" else client.fapipublic_get_klines
+            return parse.candle_pages(fetch, venue_symbol, interval, since_ms, until_ms)
+
+        return self._call("candles", ("", ""), work)
+
+    def fetch_instruments(self) -> parse.Pulled[parse.InstrumentRow]:
+        def work(client: _Client) -> parse.Pulled[parse.InstrumentRow]:
+            spot = parse.spot_instruments(client.public_get_exchangeinfo())
+            perp = parse.perp_instruments(client.fapipublic_get_exchangeinfo())
+            return parse.Pulled(spot.rows + perp.rows, min(spot.as_of_ms, perp.as_of_ms),
+                                {**spot.watermarks, **perp.watermarks})
+
+        return self._call("instruments", ("", ""), work)

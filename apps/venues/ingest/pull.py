@@ -1,0 +1,208 @@
+"""The network half of a cycle: every call of one venue, run concurrently on a shared pool.
+
+No database access here: drivers work from a VenuePlan and return Outcomes; ``record`` stores.
+Within a venue, independent endpoint calls run at once; fills follow in a second wave, only for
+symbols whose balances, positions or orders moved (or that are due for a periodic sweep).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.venues.connectors.base import ErrorKind, Pulled, SourceError
+from apps.venues.connectors.binance import BinanceConnector
+from apps.venues.connectors.breaker import CircuitBreaker
+from apps.venues.connectors.calls import Policy
+from apps.venues.connectors.custodian import CustodianClient
+from apps.venues.connectors.ratelimit import RateLimiter
+from apps.venues.ingest.fills import fills_due
+from apps.venues.ingest.plan import AccountPlan, InstrumentRef, VenuePlan
+
+INTERVAL_MS = {"1d": 86_400_000, "1m": 60_000}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    endpoint: str
+    account: str | None  # account label; None for venue-wide data
+    tag: tuple[str, ...]  # what exactly: (kind, symbol) or (kind, symbol, interval)
+    pulled: Pulled[Any] | None
+    error: SourceError | None
+    latency_ms: float
+
+
+@dataclass
+class Harvest:
+    plan: VenuePlan
+    outcomes: list[Outcome] = field(default_factory=list)
+    instruments: list[InstrumentRef] = field(default_factory=list)
+
+
+def policy_for(plan: VenuePlan) -> Policy:
+    return Policy(
+        venue=plan.name, timeout=plan.timeout, retries=plan.retries,
+        limiter=RateLimiter(plan.name, plan.weight_per_minute),
+        breaker=CircuitBreaker(plan.name, plan.breaker_threshold, plan.breaker_cooldown,
+                               probe_seconds=max(plan.timeout * (plan.retries + 1), 1.0)),
+    )  # fmt: skip
+
+
+_connectors: dict[tuple[Any, ...], BinanceConnector] = {}
+
+
+def _exchange(plan: VenuePlan) -> BinanceConnector:
+    """Connectors (and their idle ccxt clients) live as long as the process and the settings."""
+    key = (plan.name, plan.base_url, plan.timeout, plan.retries, plan.weight_per_minute,
+           plan.breaker_threshold, plan.breaker_cooldown)
+    if key not in _connectors:
+        _connectors[key] = BinanceConnector(policy_for(plan), plan.base_url)
+    return _connectors[key]
+
+
+def _timed(endpoint: str, account: str | None, tag: tuple[str, ...],
+           call: Callable[[], Pulled[Any]]) -> Outcome:
+    started = time.perf_counter()
+    try:
+        pulled, error = call(), None
+    except SourceError as exc:
+        pulled, error = None, exc
+    return Outcome(endpoint, account, tag, pulled, error, (time.perf_counter() - started) * 1000)
+
+
+def _credentials(*names: str) -> tuple[str, str]:
+    """Secrets are read from the environment at call time and never leave this process."""
+    key_env = names[0]
+    if not key_env or not os.environ.get(key_env):
+        raise SourceError(ErrorKind.AUTH, f"environment variable {key_env or '(none)'} is not set")
+    return os.environ[key_env], os.environ.get(names[1], "") if len(names) > 1 and names[1] else ""
+
+
+class _Wave:
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+        self.futures: list[Future[Outcome]] = []
+
+    def add(self, endpoint: str, account: str | None, tag: tuple[str, ...],
+            call: Callable[[], Pulled[Any]]) -> None:
+        self.futures.append(self.pool.submit(_timed, endpoint, account, tag, call))
+
+    def failed(self, endpoint: str, account: str | None, error: SourceError) -> None:
+        done: Future[Outcome] = Future()
+        done.set_result(Outcome(endpoint, account, (), None, error, 0.0))
+        self.futures.append(done)
+
+    def results(self) -> list[Outcome]:
+        return [f.result() for f in self.futures]
+
+
+def _account_calls(wave: _Wave, conn: BinanceConnector, acct: AccountPlan,
+                   instruments: list[InstrumentRef]) -> None:
+    try:
+        creds = _credentials(acct.api_key_env, acct.api_secret_env)
+    except SourceError as exc:
+        wave.failed("balances", acct.label, exc)
+        return
+    market = acct.market
+    wave.add("balances", acct.label, (), lambda: conn.fetch_balances(creds, market))
+    if market == "futures":
+        wave.add("positions", acct.label, (), lambda: conn.fetch_positions(creds))
+    kind = "spot" if market == "spot" else "perpetual"
+    for ref in (i for i in instruments if i.kind == kind):
+        symbol = ref.venue_symbol
+        wave.add("orders", acct.label, (kind, symbol),
+                 lambda s=symbol: conn.fetch_open_orders(creds, market, s))  # type: ignore[misc]
+
+
+def _market_calls(wave: _Wave, conn: BinanceConnector, plan: VenuePlan,
+                  instruments: list[InstrumentRef]) -> None:
+    for ref in instruments:
+        wave.add("prices", None, (ref.kind, ref.venue_symbol),
+                 lambda r=ref: conn.fetch_prices(r.kind, r.venue_symbol))  # type: ignore[misc]
+        for interval, since in _candles_due(plan, ref):
+            wave.add("candles", None, (ref.kind, ref.venue_symbol, interval),
+                     lambda r=ref, i=interval, s=since: conn.fetch_candles(  # type: ignore[misc]
+                         r.kind, r.venue_symbol, i, s, plan.now_ms))
+    if any(i.kind == "perpetual" for i in instruments):
+        wave.add("prices", None, ("marks",), conn.fetch_marks)
+
+
+def _candles_due(plan: VenuePlan, ref: InstrumentRef) -> list[tuple[str, int]]:
+    """(interval, since) for each interval with a newly closed candle to read."""
+    depth = {"1d": plan.backfill_daily_days * 86_400_000,
+             "1m": plan.backfill_minute_hours * 3_600_000}
+    due = []
+    for interval, step in INTERVAL_MS.items():
+        last = plan.candle_cursors.get((ref.kind, ref.venue_symbol, interval))
+        since = last + step if last is not None else (plan.now_ms - depth[interval]) // step * step
+        if depth[interval] and since + step <= plan.now_ms:
+            due.append((interval, since))
+    return due
+
+
+def _fills_calls(wave: _Wave, conn: BinanceConnector, plan: VenuePlan, acct: AccountPlan,
+                 first: list[Outcome], instruments: list[InstrumentRef]) -> None:
+    mine = [o for o in first if o.account == acct.label]
+    if not mine or any(o.error for o in mine):
+        return  # the snapshot will not be stored; its fills are read next time
+    creds = _credentials(acct.api_key_env, acct.api_secret_env)
+    kind = "spot" if acct.market == "spot" else "perpetual"
+    symbols = [i for i in instruments if i.kind == kind]
+    for symbol, since in fills_due(plan, acct, mine, symbols):
+        wave.add("fills", acct.label, (kind, symbol),
+                 lambda s=symbol, t=since: conn.fetch_fills_since(  # type: ignore[misc]
+                     creds, acct.market, s, t, plan.now_ms))
+
+
+def _followed(plan: VenuePlan, refs: list[InstrumentRef]) -> list[InstrumentRef]:
+    return [r for r in refs if not plan.symbols or r.venue_symbol in plan.symbols]
+
+
+def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
+    conn = _exchange(plan)
+    harvest = Harvest(plan, instruments=_followed(plan, plan.instruments))
+    if plan.refresh_instruments or not harvest.instruments:
+        outcome = _timed("instruments", None, (), conn.fetch_instruments)
+        harvest.outcomes.append(outcome)
+        if outcome.pulled is not None:
+            rows = [r for r in outcome.pulled.rows if r.active]
+            refs = [InstrumentRef(r.kind, r.venue_symbol, r.base, r.quote) for r in rows]
+            harvest.instruments = _followed(plan, refs)
+        if not harvest.instruments:
+            return harvest
+    first = _Wave(pool)
+    for acct in plan.accounts:
+        _account_calls(first, conn, acct, harvest.instruments)
+    _market_calls(first, conn, plan, harvest.instruments)
+    stage_one = first.results()
+    second = _Wave(pool)
+    for acct in plan.accounts:
+        _fills_calls(second, conn, plan, acct, stage_one, harvest.instruments)
+    harvest.outcomes.extend(stage_one + second.results())
+    return harvest
+
+
+def pull_custodian(plan: VenuePlan, pool: Executor) -> Harvest:
+    harvest = Harvest(plan)
+    if not plan.accounts:
+        return harvest
+    acct = plan.accounts[0]
+    wave = _Wave(pool)
+    try:
+        api_key, _ = _credentials(plan.api_key_env)
+    except SourceError as exc:
+        wave.failed("master_balances", acct.label, exc)
+        harvest.outcomes.extend(wave.results())
+        return harvest
+    client = CustodianClient(policy_for(plan), plan.base_url, plan.client_id or acct.label, api_key)
+    wave.add("master_balances", acct.label, (), client.fetch_master_balances)
+    wave.add("segregated_balances", acct.label, (), client.fetch_segregated_balances)
+    wave.add("settlements", acct.label, (), client.fetch_settlements)
+    wave.add("transfers", acct.label, (),
+             lambda: client.fetch_transfers_since(plan.transfers_since_ms))
+    harvest.outcomes.extend(wave.results())
+    return harvest

@@ -1,0 +1,139 @@
+"""Writes of the venues app: venues and accounts from the config, data-source status, quarantine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_record, system_actor
+from apps.core.metrics import risk_data_staleness_seconds, risk_ingest_quarantined
+from apps.positions.services import portfolio_default
+from apps.venues.connectors.validation import EXCERPT_LIMIT, to_datetime
+from apps.venues.models import Account, AccountMarket, DataSourceStatus, Quarantine, Venue, VenueKind
+from riskmonitor.conf.schemas.monitor import CustodianConfig, ExchangeConfig, ExternalApis
+
+ACTOR = system_actor("ingest")
+
+
+def _exchange_create(spec: ExchangeConfig) -> Venue:
+    return Venue.objects.create(
+        name=spec.name, kind=VenueKind.EXCHANGE, adapter=spec.adapter, base_url=spec.base_url,
+        timeout_seconds=spec.timeout_seconds, retry_attempts=spec.retry_attempts,
+        weight_per_minute=spec.rate_limits.weight_per_minute,
+        api_key_env=spec.api_key_env or "", api_secret_env=spec.api_secret_env or "",
+    )  # fmt: skip
+
+
+def _custodian_create(spec: CustodianConfig) -> Venue:
+    return Venue.objects.create(
+        name=spec.name, kind=VenueKind.CUSTODIAN, adapter="custodian", base_url=spec.base_url,
+        timeout_seconds=spec.timeout_seconds, retry_attempts=spec.retry_attempts,
+        weight_per_minute=spec.rate_limits.weight_per_minute, client_id=spec.client_id or "",
+        api_key_env=spec.api_key_env, api_secret_env=spec.api_secret_env or "",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def venues_sync_from_config(*, apis: ExternalApis) -> list[str]:
+    """Create the venues and accounts the config names that the database lacks.
+
+    Idempotent: existing rows are left as they are, because after the first load the admin is
+    the place to change them (as for limits). Returns the names of what was created.
+    """
+    portfolio = portfolio_default()
+    created: list[str] = []
+    existing = set(Venue.objects.values_list("name", flat=True))
+    for spec in apis.exchanges:
+        venue = Venue.objects.filter(name=spec.name).first() or _exchange_create(spec)
+        if spec.name not in existing:
+            created.append(spec.name)
+        for acct in spec.accounts:
+            _, made = Account.objects.get_or_create(
+                venue=venue, label=acct.label,
+                defaults={"market": acct.market, "portfolio": portfolio, "strategy": acct.strategy,
+                          "api_key_env": acct.api_key_env,
+                          "api_secret_env": acct.api_secret_env or ""},
+            )  # fmt: skip
+            if made:
+                created.append(f"{spec.name}:{acct.label}")
+    for cust in apis.custodians:
+        venue = Venue.objects.filter(name=cust.name).first() or _custodian_create(cust)
+        if cust.name not in existing:
+            created.append(cust.name)
+        label = cust.client_id or "default"
+        _, made = Account.objects.get_or_create(
+            venue=venue, label=label,
+            defaults={"market": AccountMarket.CUSTODY, "portfolio": portfolio},
+        )  # fmt: skip
+        if made:
+            created.append(f"{cust.name}:{label}")
+    if created:
+        audit_record(event_type="venues.loaded", actor=ACTOR, payload={"created": created})
+    return created
+
+
+def source_name(venue: Venue, account: Account | None, endpoint: str) -> str:
+    return ":".join([venue.name, *([account.label] if account else []), endpoint])
+
+
+def _status(venue: Venue, account: Account | None, endpoint: str) -> DataSourceStatus:
+    status, _ = DataSourceStatus.objects.get_or_create(
+        source=source_name(venue, account, endpoint),
+        defaults={"venue": venue, "account": account, "endpoint": endpoint},
+    )  # fmt: skip
+    return status
+
+
+def source_success_record(
+    *, venue: Venue, account: Account | None, endpoint: str, latency_ms: float, as_of_ms: int,
+    watermarks: Mapping[str, int], at: datetime,
+) -> None:
+    status = _status(venue, account, endpoint)
+    status.last_success_at = at
+    status.latency_ms = latency_ms
+    status.consecutive_failures = 0
+    status.data_as_of = to_datetime(as_of_ms)
+    status.watermarks = {**status.watermarks, **watermarks} if watermarks else status.watermarks
+    status.save()
+    risk_data_staleness_seconds.labels(status.source).set(max(0.0, (at - status.data_as_of).total_seconds()))
+
+
+def source_failure_record(
+    *, venue: Venue, account: Account | None, endpoint: str, kind: str, message: str,
+    at: datetime,
+) -> None:
+    status = _status(venue, account, endpoint)
+    status.last_error_at = at
+    status.last_error_kind = kind
+    status.last_error = message[:500]
+    status.consecutive_failures += 1
+    status.save()
+
+
+def quarantine_record(
+    *, venue: Venue, account: Account | None, endpoint: str, reason: str, excerpt: str
+) -> Quarantine:
+    risk_ingest_quarantined.labels(venue.name, endpoint).inc()
+    return Quarantine.objects.create(
+        venue=venue, account=account, endpoint=endpoint, reason=reason[:500],
+        excerpt=excerpt[:EXCERPT_LIMIT],
+    )  # fmt: skip
+
+
+def staleness_gauges_set(*, now: datetime | None = None) -> None:
+    """Export the age of every source's data, and per venue the oldest of its sources."""
+    moment = now or timezone.now()
+    per_venue: dict[str, float] = {}
+    for source, venue, as_of in DataSourceStatus.objects.values_list(
+        "source", "venue__name", "data_as_of"
+    ):
+        if as_of is None:
+            continue
+        age = max(0.0, (moment - as_of).total_seconds())
+        risk_data_staleness_seconds.labels(source).set(age)
+        per_venue[venue] = max(per_venue.get(venue, 0.0), age)
+    for venue_name, age in per_venue.items():
+        risk_data_staleness_seconds.labels(venue_name).set(age)
