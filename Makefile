@@ -8,6 +8,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+VAR_DIR := $(abspath $(or $(RISK_MONITOR_VAR_DIR),var))
 
 # The test suite runs in stack mode on the local PostgreSQL and Redis (DESIGN §10).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riskmonitor
@@ -53,8 +54,8 @@ run-stack:
 	@$(MANAGE) check_config
 	@$(MANAGE) migrate --no-input -v 0
 	@$(MANAGE) bootstrap
-	@rm -rf var/prometheus && mkdir -p var/prometheus
-	@PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/prometheus exec $(BIN)/honcho start -f Procfile
+	@rm -rf $(VAR_DIR)/prometheus && mkdir -p $(VAR_DIR)/prometheus
+	@PROMETHEUS_MULTIPROC_DIR=$(VAR_DIR)/prometheus exec $(BIN)/honcho start -f Procfile
 
 test: venv
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

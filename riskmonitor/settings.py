@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "apps.venues",
     "apps.marketdata",
     "apps.positions",
+    "apps.limits",
+    "apps.alerts",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,7 @@ TEMPLATES = [
 
 # Runtime files (SQLite, beat schedule, metrics of several processes); tests point it elsewhere.
 VAR_DIR = Path(env.text("RISK_MONITOR_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 if MODE == "stack":
     DATABASES = {"default": dj_database_url.parse(str(_database_url), conn_max_age=60)}
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
@@ -143,7 +146,6 @@ if MODE == "stack":
         }
     }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django_prometheus.db.backends.sqlite3",
@@ -241,3 +243,10 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# Alert e-mails (apps.alerts): printed to the console in development, sent over SMTP otherwise.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core import apis as core
@@ -9,7 +9,10 @@ urlpatterns = [
     path("metrics", core.metrics, name="metrics"),
     path("api/v1/system/status", core.system_status, name="system-status"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/limits/", include("apps.limits.urls")),
     path("admin/", admin.site.urls),
+    path("", include("apps.alerts.urls")),
+    path("", include("apps.venues.urls")),
 ]
 
 handler404 = "apps.core.apis.not_found"

@@ -21,4 +21,10 @@ def _venues() -> str:
     return f"venues: {len(created)} created" + (f" ({', '.join(created)})" if created else "")
 
 
-BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues]
+def _limits() -> str:
+    from apps.limits.services import limits_load_from_config
+
+    return limits_load_from_config().summary()
+
+
+BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues, _limits]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 
-MONEY = {"max_digits": 38, "decimal_places": 18}
-
 
 class InstrumentKind(models.TextChoices):
     SPOT = "spot", "Spot"
@@ -19,9 +17,9 @@ class Instrument(models.Model):
     symbol = models.CharField(max_length=32, db_index=True)  # canonical: BTC-USD
     base = models.CharField(max_length=16)
     quote = models.CharField(max_length=16)
-    contract_size = models.DecimalField(**MONEY, default=1)
-    tick_size = models.DecimalField(**MONEY)
-    lot_size = models.DecimalField(**MONEY)
+    contract_size = models.DecimalField(max_digits=38, decimal_places=18, default=1)
+    tick_size = models.DecimalField(max_digits=38, decimal_places=18)
+    lot_size = models.DecimalField(max_digits=38, decimal_places=18)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,11 +39,13 @@ class Price(models.Model):
     """The latest price of one instrument, updated in place each cycle."""
 
     instrument = models.OneToOneField(Instrument, on_delete=models.CASCADE, related_name="price")
-    last = models.DecimalField(**MONEY)
-    mark = models.DecimalField(**MONEY, null=True, blank=True)  # derivatives only
-    bid = models.DecimalField(**MONEY, null=True, blank=True)
-    ask = models.DecimalField(**MONEY, null=True, blank=True)
-    quote_volume_24h = models.DecimalField(**MONEY, null=True, blank=True)
+    last = models.DecimalField(max_digits=38, decimal_places=18)
+    mark = models.DecimalField(
+        max_digits=38, decimal_places=18, null=True, blank=True
+    )  # derivatives only
+    bid = models.DecimalField(max_digits=38, decimal_places=18, null=True, blank=True)
+    ask = models.DecimalField(max_digits=38, decimal_places=18, null=True, blank=True)
+    quote_volume_24h = models.DecimalField(max_digits=38, decimal_places=18, null=True, blank=True)
     as_of = models.DateTimeField()  # the venue's time of the quote
     fetched_at = models.DateTimeField()
 
@@ -64,11 +64,11 @@ class Candle(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="candles")
     interval = models.CharField(max_length=4, choices=CandleInterval.choices)
     open_time = models.DateTimeField()
-    open = models.DecimalField(**MONEY)
-    high = models.DecimalField(**MONEY)
-    low = models.DecimalField(**MONEY)
-    close = models.DecimalField(**MONEY)
-    volume = models.DecimalField(**MONEY)
+    open = models.DecimalField(max_digits=38, decimal_places=18)
+    high = models.DecimalField(max_digits=38, decimal_places=18)
+    low = models.DecimalField(max_digits=38, decimal_places=18)
+    close = models.DecimalField(max_digits=38, decimal_places=18)
+    volume = models.DecimalField(max_digits=38, decimal_places=18)
 
     class Meta:
         ordering = ("instrument", "interval", "open_time")

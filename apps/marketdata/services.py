@@ -57,8 +57,9 @@ class _Quote:
 def _merge(rows: Iterable[PriceRow], marks: Iterable[PriceRow]) -> dict[InstrumentKey, _Quote]:
     quotes: dict[InstrumentKey, _Quote] = {}
     for r in rows:
-        quotes[(r.kind, r.venue_symbol)] = _Quote(r.last, r.mark, r.bid, r.ask,
-                                                   r.quote_volume_24h, r.as_of_ms)
+        quotes[(r.kind, r.venue_symbol)] = _Quote(
+            r.last, r.mark, r.bid, r.ask, r.quote_volume_24h, r.as_of_ms
+        )
     for m in marks:
         quote = quotes.get(("perpetual", m.venue_symbol))
         if quote is not None:
@@ -69,8 +70,11 @@ def _merge(rows: Iterable[PriceRow], marks: Iterable[PriceRow]) -> dict[Instrume
 
 @transaction.atomic
 def prices_store(
-    *, instruments: Mapping[InstrumentKey, Instrument], tickers: Iterable[PriceRow],
-    marks: Iterable[PriceRow], fetched_at: datetime,
+    *,
+    instruments: Mapping[InstrumentKey, Instrument],
+    tickers: Iterable[PriceRow],
+    marks: Iterable[PriceRow],
+    fetched_at: datetime,
 ) -> int:
     """Update the latest price of each quoted instrument in place (one row per instrument)."""
     rows = [

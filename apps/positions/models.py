@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.db import models
 
-MONEY = {"max_digits": 38, "decimal_places": 18}
-
 
 class Portfolio(models.Model):
     name = models.SlugField(max_length=64, unique=True)
@@ -23,7 +21,9 @@ class Portfolio(models.Model):
 class AccountSnapshot(models.Model):
     """Everything one account held in one cycle, written in one transaction (never partial)."""
 
-    account = models.ForeignKey("venues.Account", on_delete=models.CASCADE, related_name="snapshots")
+    account = models.ForeignKey(
+        "venues.Account", on_delete=models.CASCADE, related_name="snapshots"
+    )
     period_start = models.DateTimeField()  # the cycle it belongs to: the idempotency key
     as_of = models.DateTimeField()  # when the venue reported it (earliest of its parts)
     fetched_at = models.DateTimeField()
@@ -53,9 +53,9 @@ class BalanceLine(models.Model):
     snapshot = models.ForeignKey(AccountSnapshot, on_delete=models.CASCADE, related_name="balances")
     wallet = models.CharField(max_length=16, choices=Wallet.choices)
     asset = models.CharField(max_length=16)
-    free = models.DecimalField(**MONEY)
-    locked = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
+    free = models.DecimalField(max_digits=38, decimal_places=18)
+    locked = models.DecimalField(max_digits=38, decimal_places=18)
+    total = models.DecimalField(max_digits=38, decimal_places=18)
 
     class Meta:
         constraints = [
@@ -63,22 +63,30 @@ class BalanceLine(models.Model):
                 fields=("snapshot", "wallet", "asset"), name="positions_balance_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(free__gte=0, locked__gte=0), name="positions_balance_non_negative"
+                condition=models.Q(free__gte=0, locked__gte=0),
+                name="positions_balance_non_negative",
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.wallet}:{self.asset} {self.total}"
+
 
 class PositionLine(models.Model):
-    snapshot = models.ForeignKey(AccountSnapshot, on_delete=models.CASCADE, related_name="positions")
+    snapshot = models.ForeignKey(
+        AccountSnapshot, on_delete=models.CASCADE, related_name="positions"
+    )
     venue_symbol = models.CharField(max_length=64)
     symbol = models.CharField(max_length=32)  # canonical
-    size = models.DecimalField(**MONEY)  # signed, base units = contracts * contract_size
-    contracts = models.DecimalField(**MONEY)  # signed
-    contract_size = models.DecimalField(**MONEY)
-    entry_price = models.DecimalField(**MONEY)
-    mark_price = models.DecimalField(**MONEY)
-    unrealized_pnl = models.DecimalField(**MONEY)
-    leverage = models.DecimalField(**MONEY, null=True, blank=True)
+    size = models.DecimalField(
+        max_digits=38, decimal_places=18
+    )  # signed, base units = contracts * contract_size
+    contracts = models.DecimalField(max_digits=38, decimal_places=18)  # signed
+    contract_size = models.DecimalField(max_digits=38, decimal_places=18)
+    entry_price = models.DecimalField(max_digits=38, decimal_places=18)
+    mark_price = models.DecimalField(max_digits=38, decimal_places=18)
+    unrealized_pnl = models.DecimalField(max_digits=38, decimal_places=18)
+    leverage = models.DecimalField(max_digits=38, decimal_places=18, null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -86,6 +94,9 @@ class PositionLine(models.Model):
                 fields=("snapshot", "venue_symbol"), name="positions_position_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_symbol} {self.size}"
 
 
 class OrderLine(models.Model):
@@ -95,9 +106,9 @@ class OrderLine(models.Model):
     symbol = models.CharField(max_length=32)
     side = models.CharField(max_length=8)  # buy / sell
     type = models.CharField(max_length=24)
-    price = models.DecimalField(**MONEY)
-    amount = models.DecimalField(**MONEY)
-    filled = models.DecimalField(**MONEY)
+    price = models.DecimalField(max_digits=38, decimal_places=18)
+    amount = models.DecimalField(max_digits=38, decimal_places=18)
+    filled = models.DecimalField(max_digits=38, decimal_places=18)
     reduce_only = models.BooleanField(default=False)
     status = models.CharField(max_length=24)
     created_at = models.DateTimeField()
@@ -106,6 +117,9 @@ class OrderLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("snapshot", "order_id"), name="positions_order_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.side} {self.amount} {self.venue_symbol}"
 
 
 class FillMarket(models.TextChoices):
@@ -123,12 +137,14 @@ class Fill(models.Model):
     symbol = models.CharField(max_length=32, db_index=True)
     market = models.CharField(max_length=8, choices=FillMarket.choices)
     side = models.CharField(max_length=8)
-    price = models.DecimalField(**MONEY)
-    amount = models.DecimalField(**MONEY)  # base units
-    cost = models.DecimalField(**MONEY)  # quote units
-    fee = models.DecimalField(**MONEY)
+    price = models.DecimalField(max_digits=38, decimal_places=18)
+    amount = models.DecimalField(max_digits=38, decimal_places=18)  # base units
+    cost = models.DecimalField(max_digits=38, decimal_places=18)  # quote units
+    fee = models.DecimalField(max_digits=38, decimal_places=18)
     fee_asset = models.CharField(max_length=16)
-    realized_pnl = models.DecimalField(**MONEY, null=True, blank=True)  # futures, venue-reported
+    realized_pnl = models.DecimalField(
+        max_digits=38, decimal_places=18, null=True, blank=True
+    )  # futures, venue-reported
     timestamp = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -139,6 +155,9 @@ class Fill(models.Model):
                 name="positions_fill_unique",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_symbol} {self.side} {self.amount} @ {self.price}"
 
 
 class FillCursor(models.Model):
@@ -156,14 +175,19 @@ class FillCursor(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.venue_symbol} until {self.last_time:%Y-%m-%d %H:%M:%S}"
+
 
 class Settlement(models.Model):
     """A custodian settlement; its status is updated in place as the custodian reports it."""
 
-    account = models.ForeignKey("venues.Account", on_delete=models.CASCADE, related_name="settlements")
+    account = models.ForeignKey(
+        "venues.Account", on_delete=models.CASCADE, related_name="settlements"
+    )
     settlement_id = models.CharField(max_length=64)
     asset = models.CharField(max_length=16)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=38, decimal_places=18)
     direction = models.CharField(max_length=16)
     counterparty = models.CharField(max_length=128, blank=True, default="")
     status = models.CharField(max_length=24)
@@ -178,14 +202,21 @@ class Settlement(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.settlement_id} {self.status}"
+
 
 class Transfer(models.Model):
     """An external transfer at the custodian (deposits positive, withdrawals negative in P&L)."""
 
-    account = models.ForeignKey("venues.Account", on_delete=models.CASCADE, related_name="transfers")
+    account = models.ForeignKey(
+        "venues.Account", on_delete=models.CASCADE, related_name="transfers"
+    )
     transfer_id = models.CharField(max_length=64)
     asset = models.CharField(max_length=16)
-    amount = models.DecimalField(**MONEY)  # always positive; direction says which way
+    amount = models.DecimalField(
+        max_digits=38, decimal_places=18
+    )  # always positive; direction says which way
     direction = models.CharField(max_length=16)  # deposit / withdrawal
     counterparty = models.CharField(max_length=128, blank=True, default="")
     timestamp = models.DateTimeField(db_index=True)
@@ -197,3 +228,6 @@ class Transfer(models.Model):
                 fields=("account", "transfer_id"), name="positions_transfer_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} {self.direction} {self.amount} {self.asset}"

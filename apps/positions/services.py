@@ -60,8 +60,9 @@ class CustodyPull:
     transfers: list[TransferRow]
 
 
-def _claim(account: Account, period_start: datetime, as_of_ms: int,
-           fetched_at: datetime) -> AccountSnapshot | None:
+def _claim(
+    account: Account, period_start: datetime, as_of_ms: int, fetched_at: datetime
+) -> AccountSnapshot | None:
     """The cycle's snapshot row, or None when this cycle was already stored (idempotent)."""
     snapshot, created = AccountSnapshot.objects.get_or_create(
         account=account, period_start=period_start,
@@ -78,8 +79,9 @@ def _balance_lines(snapshot: AccountSnapshot, rows: Iterable[BalanceRow]) -> Non
     )  # fmt: skip
 
 
-def _position_lines(snapshot: AccountSnapshot, rows: Iterable[PositionRow],
-                    canonical: Canonical) -> None:
+def _position_lines(
+    snapshot: AccountSnapshot, rows: Iterable[PositionRow], canonical: Canonical
+) -> None:
     PositionLine.objects.bulk_create(
         PositionLine(snapshot=snapshot, venue_symbol=r.venue_symbol,
                      symbol=canonical("perpetual", r.venue_symbol), size=r.size,
@@ -90,8 +92,9 @@ def _position_lines(snapshot: AccountSnapshot, rows: Iterable[PositionRow],
     )  # fmt: skip
 
 
-def _order_lines(snapshot: AccountSnapshot, rows: Iterable[OrderRow], kind: str,
-                 canonical: Canonical) -> None:
+def _order_lines(
+    snapshot: AccountSnapshot, rows: Iterable[OrderRow], kind: str, canonical: Canonical
+) -> None:
     OrderLine.objects.bulk_create(
         OrderLine(snapshot=snapshot, order_id=r.order_id, venue_symbol=r.venue_symbol,
                   symbol=canonical(kind, r.venue_symbol), side=r.side, type=r.type,
@@ -127,7 +130,11 @@ def _advance_cursors(account: Account, read_until: dict[str, int], at: datetime)
 
 
 def account_snapshot_store(
-    *, account: Account, period_start: datetime, pull: AccountPull, canonical: Canonical,
+    *,
+    account: Account,
+    period_start: datetime,
+    pull: AccountPull,
+    canonical: Canonical,
     fetched_at: datetime,
 ) -> AccountSnapshot | None:
     """Store one exchange account's cycle in one transaction; None if the cycle was stored."""

@@ -7,7 +7,8 @@ variables that hold its keys; connectors read the values from the environment wh
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 
 class VenueKind(models.TextChoices):
@@ -38,7 +39,7 @@ class Venue(models.Model):
     # History depth fetched on first contact with an instrument (then incremental).
     backfill_daily_days = models.PositiveIntegerField(default=740)
     backfill_minute_hours = models.PositiveIntegerField(default=48)
-    backfill_fills_hours = models.PositiveIntegerField(default=24)
+    backfill_fills_hours = models.PositiveIntegerField(default=72)
     # Fills are pulled when balances, positions or orders move, and at least this often.
     fills_sweep_seconds = models.PositiveIntegerField(default=300)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,7 +123,8 @@ class Quarantine(models.Model):
         ordering = ("-created_at",)
         constraints = [
             models.CheckConstraint(
-                condition=Q(excerpt__length__lte=2048), name="venues_quarantine_excerpt_bounded"
+                condition=LessThanOrEqual(Length("excerpt"), 2048),
+                name="venues_quarantine_excerpt_bounded",
             )
         ]
 

@@ -12,7 +12,14 @@ from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_data_staleness_seconds, risk_ingest_quarantined
 from apps.positions.services import portfolio_default
 from apps.venues.connectors.validation import EXCERPT_LIMIT, to_datetime
-from apps.venues.models import Account, AccountMarket, DataSourceStatus, Quarantine, Venue, VenueKind
+from apps.venues.models import (
+    Account,
+    AccountMarket,
+    DataSourceStatus,
+    Quarantine,
+    Venue,
+    VenueKind,
+)
 from riskmonitor.conf.schemas.monitor import CustodianConfig, ExchangeConfig, ExternalApis
 
 ACTOR = system_actor("ingest")
@@ -88,21 +95,34 @@ def _status(venue: Venue, account: Account | None, endpoint: str) -> DataSourceS
 
 
 def source_success_record(
-    *, venue: Venue, account: Account | None, endpoint: str, latency_ms: float, as_of_ms: int,
-    watermarks: Mapping[str, int], at: datetime,
+    *,
+    venue: Venue,
+    account: Account | None,
+    endpoint: str,
+    latency_ms: float,
+    as_of_ms: int,
+    watermarks: Mapping[str, int],
+    at: datetime,
 ) -> None:
     status = _status(venue, account, endpoint)
     status.last_success_at = at
     status.latency_ms = latency_ms
     status.consecutive_failures = 0
     status.data_as_of = to_datetime(as_of_ms)
-    status.watermarks = {**status.watermarks, **watermarks} if watermarks else status.watermarks
+    # Replaced, not merged: keys that vanished (a closed order) must not linger.
+    status.watermarks = dict(watermarks)
     status.save()
-    risk_data_staleness_seconds.labels(status.source).set(max(0.0, (at - status.data_as_of).total_seconds()))
+    age = (at - status.data_as_of).total_seconds()
+    risk_data_staleness_seconds.labels(status.source).set(max(0.0, age))
 
 
 def source_failure_record(
-    *, venue: Venue, account: Account | None, endpoint: str, kind: str, message: str,
+    *,
+    venue: Venue,
+    account: Account | None,
+    endpoint: str,
+    kind: str,
+    message: str,
     at: datetime,
 ) -> None:
     status = _status(venue, account, endpoint)

@@ -22,4 +22,6 @@ def ingest_cycle_completed_send(period_start: datetime) -> None:
         sender=None, period_start=period_start
     ):
         if isinstance(result, Exception):
-            log.error("ingest hook failed", extra={"receiver": repr(receiver), "error": repr(result)})
+            log.error(
+                "ingest hook failed", extra={"receiver": repr(receiver), "error": repr(result)}
+            )

@@ -110,7 +110,7 @@ def test_it_records_credential_variable_names_without_reading_them() -> None:
     exchange = load_config(SHIPPED, environ).monitor.external_apis.exchanges[0]
 
     spot = exchange.accounts[0]
-    assert (spot.label, spot.strategy, spot.market) == ("spot", "core", "spot")
+    assert (spot.label, spot.strategy, spot.market) == ("spot", "treasury", "spot")
     assert (spot.api_key_env, spot.api_secret_env) == (
         "EXCHANGE_1_SPOT_API_KEY",
         "EXCHANGE_1_SPOT_API_SECRET",

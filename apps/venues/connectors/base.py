@@ -183,7 +183,9 @@ class ExchangeConnector(Protocol):
 
     def fetch_positions(self, creds: Creds) -> Pulled[PositionRow]: ...
 
-    def fetch_open_orders(self, creds: Creds, market: str, venue_symbol: str) -> Pulled[OrderRow]: ...
+    def fetch_open_orders(
+        self, creds: Creds, market: str, venue_symbol: str
+    ) -> Pulled[OrderRow]: ...
 
     def fetch_fills_since(
         self, creds: Creds, market: str, venue_symbol: str, since_ms: int, until_ms: int

@@ -56,6 +56,7 @@ CCXT_OPTIONS = {"fetchMarkets": ["spot", "linear"], "fetchCurrencies": False}
 # Request weight per path (Binance's documented weights; the larger of spot/futures when a
 # parameter changes it). Used before sending, so that we never spend more than the budget.
 _WEIGHTS: dict[str, tuple[int, int]] = {  # path -> (with symbol, without symbol)
+    "/api/v3/ping": (1, 1),
     "/api/v3/exchangeInfo": (20, 20),
     "/api/v3/ticker/24hr": (2, 80),
     "/api/v3/klines": (2, 2),
@@ -104,8 +105,11 @@ def classify(exc: Exception, status: int | None, body: str | None, headers: Any)
     message = f"{type(exc).__name__}: {str(exc)[:300]}"
     if status in (418, 429) or isinstance(exc, ccxt.DDoSProtection | ccxt.RateLimitExceeded):
         retry = (headers or {}).get("Retry-After") if status in (418, 429) else None
-        return SourceError(ErrorKind.RATE_LIMITED, message,
-                           retry_after=float(retry) if retry and retry.isdigit() else None)
+        return SourceError(
+            ErrorKind.RATE_LIMITED,
+            message,
+            retry_after=float(retry) if retry and retry.isdigit() else None,
+        )
     if status is not None and status >= 500:
         return SourceError(ErrorKind.SERVER, message)
     if status in (401, 403) or isinstance(exc, ccxt.AuthenticationError | ccxt.PermissionDenied):
@@ -121,22 +125,46 @@ def classify(exc: Exception, status: int | None, body: str | None, headers: Any)
     return SourceError(ErrorKind.REQUEST, message)
 
 
-class _Client(ccxt.binance):  # type: ignore[misc]
+class _Client(ccxt.binance):
     """ccxt's binance with our wire policy around each request and the raw body kept."""
 
     policy: Policy
     endpoint = ""
+    raw_status: int | None = None
+    raw_body: str | None = None
 
-    def on_rest_response(self, code: int, reason: str, url: str, method: str,
-                         response_headers: Any, response_body: str, request_headers: Any,
-                         request_body: Any) -> str:
+    def on_rest_response(
+        self,
+        code: int,
+        reason: str,
+        url: str,
+        method: str,
+        response_headers: Any,
+        response_body: str,
+        request_headers: Any,
+        request_body: Any,
+    ) -> str:
         self.raw_status, self.raw_body = code, response_body
-        body: str = super().on_rest_response(code, reason, url, method, response_headers,
-                                             response_body, request_headers, request_body)
+        body: str = super().on_rest_response(
+            code,
+            reason,
+            url,
+            method,
+            response_headers,
+            response_body,
+            request_headers,
+            request_body,
+        )
         return body
 
-    def fetch2(self, path: str, api: Any = "public", method: str = "GET",
-               params: dict[str, Any] | None = None, config: dict[str, Any] | None = None) -> Any:
+    def fetch2(
+        self,
+        path: str,
+        api: Any = "public",
+        method: str = "GET",
+        params: dict[str, Any] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> Any:
         params = params or {}
         probe = self.sign(path, api, method, dict(params))  # only to learn the URL and signer
         signed = "X-MBX-APIKEY" in (probe.get("headers") or {})
@@ -147,13 +175,20 @@ class _Client(ccxt.binance):  # type: ignore[misc]
             try:
                 result = super(_Client, self).fetch2(path, api, method, params, config or {})
             except ccxt.BaseError as exc:
-                raise classify(exc, self.raw_status, self.raw_body,
-                               self.last_response_headers) from exc
+                raise classify(
+                    exc, self.raw_status, self.raw_body, self.last_response_headers
+                ) from exc
             if not isinstance(result, dict | list):
                 raise PayloadRejected("response is not JSON", excerpt(self.raw_body))
             return result
 
         return self.policy.send(self.endpoint, key, request_weight(probe["url"]), once)
+
+
+def _ok(payload: Any) -> dict[str, int]:
+    if not isinstance(payload, dict):
+        raise PayloadRejected("ping: expected a JSON object")
+    return {}
 
 
 class BinanceConnector:
@@ -206,32 +241,49 @@ class BinanceConnector:
 
         return self.policy.guarded(run)
 
+    def ping(self) -> parse.Pulled[Any]:
+        """The half-open breaker's probe: the cheapest request the venue answers."""
+        return self._call(
+            "ping", ("", ""), lambda c: parse.Pulled([], parse.v.now_ms(), _ok(c.public_get_ping()))
+        )
+
     # -- account data -------------------------------------------------------------------------
 
     def fetch_balances(self, creds: tuple[str, str], market: str) -> parse.Pulled[parse.BalanceRow]:
         if market == "spot":
-            return self._call("balances", creds,
-                              lambda c: parse.spot_balances(c.private_get_account()))
-        return self._call("balances", creds,
-                          lambda c: parse.futures_balances(c.fapiprivatev3_get_account()))
+            return self._call(
+                "balances", creds, lambda c: parse.spot_balances(c.private_get_account())
+            )
+        return self._call(
+            "balances", creds, lambda c: parse.futures_balances(c.fapiprivatev3_get_account())
+        )
 
     def fetch_positions(self, creds: tuple[str, str]) -> parse.Pulled[parse.PositionRow]:
-        return self._call("positions", creds,
-                          lambda c: parse.positions(c.fapiprivatev3_get_positionrisk()))
+        return self._call(
+            "positions", creds, lambda c: parse.positions(c.fapiprivatev3_get_positionrisk())
+        )
 
-    def fetch_open_orders(self, creds: tuple[str, str], market: str,
-                          venue_symbol: str) -> parse.Pulled[parse.OrderRow]:
+    def fetch_open_orders(
+        self, creds: tuple[str, str], market: str, venue_symbol: str
+    ) -> parse.Pulled[parse.OrderRow]:
         request = {"symbol": venue_symbol}
         if market == "spot":
-            return self._call("orders", creds,
-                              lambda c: parse.orders(c.private_get_openorders(request)))
-        return self._call("orders", creds,
-                          lambda c: parse.orders(c.fapiprivate_get_openorders(request)))
+            return self._call(
+                "orders", creds, lambda c: parse.orders(c.private_get_openorders(request))
+            )
+        return self._call(
+            "orders", creds, lambda c: parse.orders(c.fapiprivate_get_openorders(request))
+        )
 
-    def fetch_fills_since(self, creds: tuple[str, str], market: str, venue_symbol: str,
-                          since_ms: int, until_ms: int) -> parse.Pulled[parse.FillRow]:
+    def fetch_fills_since(
+        self, creds: tuple[str, str], market: str, venue_symbol: str, since_ms: int, until_ms: int
+    ) -> parse.Pulled[parse.FillRow]:
         def work(client: _Client) -> parse.Pulled[parse.FillRow]:
-            fetch = client.private_get_mytrades if market == "spot" else client.fapiprivate_get_usertrades
+            fetch = (
+                client.private_get_mytrades
+                if market == "spot"
+                else client.fapiprivate_get_usertrades
+            )
             return parse.fills_windows(fetch, market, venue_symbol, since_ms, until_ms)
 
         return self._call("fills", creds, work)
@@ -241,17 +293,21 @@ class BinanceConnector:
     def fetch_prices(self, kind: str, venue_symbol: str) -> parse.Pulled[parse.PriceRow]:
         request = {"symbol": venue_symbol}
         if kind == "spot":
-            return self._call("prices", ("", ""),
-                              lambda c: parse.spot_ticker(c.public_get_ticker_24hr(request)))
-        return self._call("prices", ("", ""),
-                          lambda c: parse.perp_ticker(c.fapipublic_get_ticker_24hr(request)))
+            return self._call(
+                "prices", ("", ""), lambda c: parse.spot_ticker(c.public_get_ticker_24hr(request))
+            )
+        return self._call(
+            "prices", ("", ""), lambda c: parse.perp_ticker(c.fapipublic_get_ticker_24hr(request))
+        )
 
     def fetch_marks(self) -> parse.Pulled[parse.PriceRow]:
-        return self._call("prices", ("", ""),
-                          lambda c: parse.marks(c.fapipublic_get_premiumindex()))
+        return self._call(
+            "prices", ("", ""), lambda c: parse.marks(c.fapipublic_get_premiumindex())
+        )
 
-    def fetch_candles(self, kind: str, venue_symbol: str, interval: str, since_ms: int,
-                      until_ms: int) -> parse.Pulled[parse.CandleRow]:
+    def fetch_candles(
+        self, kind: str, venue_symbol: str, interval: str, since_ms: int, until_ms: int
+    ) -> parse.Pulled[parse.CandleRow]:
         def work(client: _Client) -> parse.Pulled[parse.CandleRow]:
             fetch = client.public_get_klines if kind == "spot" else client.fapipublic_get_klines
             return parse.candle_pages(fetch, venue_symbol, interval, since_ms, until_ms)
@@ -262,7 +318,10 @@ class BinanceConnector:
         def work(client: _Client) -> parse.Pulled[parse.InstrumentRow]:
             spot = parse.spot_instruments(client.public_get_exchangeinfo())
             perp = parse.perp_instruments(client.fapipublic_get_exchangeinfo())
-            return parse.Pulled(spot.rows + perp.rows, min(spot.as_of_ms, perp.as_of_ms),
-                                {**spot.watermarks, **perp.watermarks})
+            return parse.Pulled(
+                spot.rows + perp.rows,
+                min(spot.as_of_ms, perp.as_of_ms),
+                {**spot.watermarks, **perp.watermarks},
+            )
 
         return self._call("instruments", ("", ""), work)

@@ -85,15 +85,17 @@ def positions(payload: Any) -> Pulled[PositionRow]:
         notional = abs(v.amount(row, "notional", where)) if "notional" in row else ZERO
         margin = v.non_negative(row, "initialMargin", where) if "initialMargin" in row else ZERO
         leverage = v.amount(row, "leverage", where) if "leverage" in row else None
-        result.append(PositionRow(
-            venue_symbol=symbol,
-            contracts=contracts,
-            contract_size=Decimal(1),  # USD-M linear contracts are one unit of the base asset
-            entry_price=v.price(row, "entryPrice", where),
-            mark_price=v.price(row, "markPrice", where),
-            unrealized_pnl=v.amount(row, "unRealizedProfit", where),
-            leverage=leverage if leverage is not None else _leverage(notional, margin),
-        ))
+        result.append(
+            PositionRow(
+                venue_symbol=symbol,
+                contracts=contracts,
+                contract_size=Decimal(1),  # USD-M linear contracts are one unit of the base asset
+                entry_price=v.price(row, "entryPrice", where),
+                mark_price=v.price(row, "markPrice", where),
+                unrealized_pnl=v.amount(row, "unRealizedProfit", where),
+                leverage=leverage if leverage is not None else _leverage(notional, margin),
+            )
+        )
         updated = _update_time(row, "updateTime", where)
         if updated:
             marks[f"position:{symbol}"] = updated
@@ -111,18 +113,20 @@ def orders(payload: Any) -> Pulled[OrderRow]:
         row = v.mapping(raw, where)
         order_id = v.text(row, "orderId", where)
         created = v.timestamp_ms(v.field(row, "time", where), f"{where}.time")
-        result.append(OrderRow(
-            order_id=order_id,
-            venue_symbol=v.text(row, "symbol", where),
-            side=v.text(row, "side", where).lower(),
-            type=v.text(row, "type", where).lower(),
-            price=v.non_negative(row, "price", where),  # 0 for market orders
-            amount=v.non_negative(row, "origQty", where),
-            filled=v.non_negative(row, "executedQty", where),
-            reduce_only=bool(row.get("reduceOnly", False)),
-            status=v.text(row, "status", where).lower(),
-            created_ms=created,
-        ))
+        result.append(
+            OrderRow(
+                order_id=order_id,
+                venue_symbol=v.text(row, "symbol", where),
+                side=v.text(row, "side", where).lower(),
+                type=v.text(row, "type", where).lower(),
+                price=v.non_negative(row, "price", where),  # 0 for market orders
+                amount=v.non_negative(row, "origQty", where),
+                filled=v.non_negative(row, "executedQty", where),
+                reduce_only=bool(row.get("reduceOnly", False)),
+                status=v.text(row, "status", where).lower(),
+                created_ms=created,
+            )
+        )
         marks[f"order:{order_id}"] = created
     return Pulled(result, v.now_ms(), marks)
 
@@ -160,15 +164,24 @@ def fill(raw: Any, market: str, where: str, since_ms: int) -> FillRow:
     )
 
 
-def fills_windows(fetch: Callable[[dict[str, Any]], Any], market: str, venue_symbol: str,
-                  since_ms: int, until_ms: int) -> Pulled[FillRow]:
+def fills_windows(
+    fetch: Callable[[dict[str, Any]], Any],
+    market: str,
+    venue_symbol: str,
+    since_ms: int,
+    until_ms: int,
+) -> Pulled[FillRow]:
     """Every fill in [since, until], in 24-hour windows, paging inside a full window."""
     seen: dict[str, FillRow] = {}
     start = since_ms
     while start <= until_ms:
         end = min(start + FILLS_WINDOW_MS - 1, until_ms)
-        page = v.rows(fetch({"symbol": venue_symbol, "startTime": start, "endTime": end,
-                             "limit": FILLS_PAGE}), "trades")
+        page = v.rows(
+            fetch(
+                {"symbol": venue_symbol, "startTime": start, "endTime": end, "limit": FILLS_PAGE}
+            ),
+            "trades",
+        )
         rows = [fill(r, market, f"trades[{n}]", start) for n, r in enumerate(page)]
         seen.update((r.trade_id, r) for r in rows)
         if len(rows) >= FILLS_PAGE:
@@ -191,11 +204,22 @@ def spot_ticker(payload: Any) -> Pulled[PriceRow]:
     row = v.mapping(payload, "ticker")
     symbol = v.text(row, "symbol", "ticker")
     moment = _ticker_time(row, "ticker")
-    bid, ask = v.optional_price(row, "bidPrice", "ticker"), v.optional_price(row, "askPrice", "ticker")
+    bid, ask = (
+        v.optional_price(row, "bidPrice", "ticker"),
+        v.optional_price(row, "askPrice", "ticker"),
+    )
     if bid is not None and ask is not None and bid > ask:
         raise PayloadRejected(f"ticker: bid {bid} above ask {ask}")
-    price = PriceRow(symbol, "spot", v.price(row, "lastPrice", "ticker"), None, bid, ask,
-                     v.non_negative(row, "quoteVolume", "ticker"), moment)
+    price = PriceRow(
+        symbol,
+        "spot",
+        v.price(row, "lastPrice", "ticker"),
+        None,
+        bid,
+        ask,
+        v.non_negative(row, "quoteVolume", "ticker"),
+        moment,
+    )
     return Pulled([price], moment, {f"ticker:{symbol}": moment})
 
 
@@ -203,8 +227,16 @@ def perp_ticker(payload: Any) -> Pulled[PriceRow]:
     row = v.mapping(payload, "ticker")
     symbol = v.text(row, "symbol", "ticker")
     moment = _ticker_time(row, "ticker")
-    price = PriceRow(symbol, "perpetual", v.price(row, "lastPrice", "ticker"), None, None, None,
-                     v.non_negative(row, "quoteVolume", "ticker"), moment)
+    price = PriceRow(
+        symbol,
+        "perpetual",
+        v.price(row, "lastPrice", "ticker"),
+        None,
+        None,
+        None,
+        v.non_negative(row, "quoteVolume", "ticker"),
+        moment,
+    )
     return Pulled([price], moment, {f"ticker:{symbol}": moment})
 
 
@@ -215,8 +247,11 @@ def marks(payload: Any) -> Pulled[PriceRow]:
         where = f"premiumIndex[{n}]"
         row = v.mapping(raw, where)
         symbol = v.text(row, "symbol", where)
-        moment = v.fresh(v.timestamp_ms(v.field(row, "time", where), f"{where}.time"),
-                         f"{where}.time", QUOTE_MAX_AGE_MS)
+        moment = v.fresh(
+            v.timestamp_ms(v.field(row, "time", where), f"{where}.time"),
+            f"{where}.time",
+            QUOTE_MAX_AGE_MS,
+        )
         mark = v.price(row, "markPrice", where)
         result.append(PriceRow(symbol, "perpetual", mark, mark, None, None, None, moment))
         seen[f"mark:{symbol}"] = moment
@@ -237,16 +272,30 @@ def candle(raw: Any, where: str) -> CandleRow:
     return CandleRow(v.timestamp_ms(raw[0], f"{where}[0]"), o, h, low, c, volume)
 
 
-def candle_pages(fetch: Callable[[dict[str, Any]], Any], venue_symbol: str, interval: str,
-                 since_ms: int, until_ms: int) -> Pulled[CandleRow]:
+def candle_pages(
+    fetch: Callable[[dict[str, Any]], Any],
+    venue_symbol: str,
+    interval: str,
+    since_ms: int,
+    until_ms: int,
+) -> Pulled[CandleRow]:
     """Closed candles opening in [since, until): paged forward with startTime and limit."""
     step = INTERVAL_MS[interval]
     now = v.now_ms()
     result: list[CandleRow] = []
     start = since_ms
     while start < until_ms:
-        page = v.rows(fetch({"symbol": venue_symbol, "interval": interval, "startTime": start,
-                             "limit": CANDLE_PAGE}), "klines")
+        page = v.rows(
+            fetch(
+                {
+                    "symbol": venue_symbol,
+                    "interval": interval,
+                    "startTime": start,
+                    "limit": CANDLE_PAGE,
+                }
+            ),
+            "klines",
+        )
         rows = [candle(r, f"klines[{n}]") for n, r in enumerate(page)]
         result.extend(r for r in rows if r.open_time_ms < until_ms and r.open_time_ms + step <= now)
         if len(rows) < CANDLE_PAGE:
@@ -282,8 +331,9 @@ def _instrument(raw: Any, kind: str, where: str) -> InstrumentRow:
     )
 
 
-def _exchange_info(payload: Any, kind: str, keep: Callable[[Mapping[str, Any]], bool]
-                   ) -> Pulled[InstrumentRow]:
+def _exchange_info(
+    payload: Any, kind: str, keep: Callable[[Mapping[str, Any]], bool]
+) -> Pulled[InstrumentRow]:
     body = v.mapping(payload, "exchangeInfo")
     moment = v.timestamp_ms(v.field(body, "serverTime", "exchangeInfo"), "exchangeInfo.serverTime")
     symbols = v.rows(v.field(body, "symbols", "exchangeInfo"), "exchangeInfo.symbols")

@@ -26,7 +26,7 @@ _memory: dict[str, dict[str, float]] = {}
 
 def _read(key: str) -> dict[str, float]:
     if uses_redis():
-        raw: dict[Any, Any] = redis_client().hgetall(key)  # type: ignore[assignment]
+        raw: dict[Any, Any] = redis_client().hgetall(key)
         return {k.decode(): float(v) for k, v in raw.items()}
     with _memory_lock:
         return dict(_memory.get(key, {}))
@@ -44,7 +44,9 @@ def _write(key: str, values: dict[str, float]) -> None:
 def _claim_probe(key: str, seconds: float) -> bool:
     """Exactly one caller wins the half-open probe for ``seconds``."""
     if uses_redis():
-        return bool(redis_client().set(f"{key}:probe", "1", nx=True, px=max(1, int(seconds * 1000))))
+        return bool(
+            redis_client().set(f"{key}:probe", "1", nx=True, px=max(1, int(seconds * 1000)))
+        )
     with _memory_lock:
         state = _memory.setdefault(key, {})
         now = time.time()
@@ -52,6 +54,14 @@ def _claim_probe(key: str, seconds: float) -> bool:
             return False
         state["probe_until"] = now + seconds
         return True
+
+
+def _release_probe(key: str) -> None:
+    if uses_redis():
+        redis_client().delete(f"{key}:probe")
+        return
+    with _memory_lock:
+        _memory.setdefault(key, {}).pop("probe_until", None)
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,8 @@ class CircuitBreaker:
         name = "open" if time.time() < open_until else "half_open"
         return BreakerState(name, failures, open_until, opens)
 
-    def before_call(self) -> None:
+    def before_call(self) -> bool:
+        """Raises while open; True when this call is the half-open probe."""
         current = self.state()
         if current.state == "open":
             left = current.open_until - time.time()
@@ -91,6 +102,12 @@ class CircuitBreaker:
             )
         if current.state == "half_open" and not _claim_probe(self._key, self.probe_seconds):
             raise SourceError(ErrorKind.BREAKER_OPEN, f"{self.source}: half-open, probe in flight")
+        return current.state == "half_open"
+
+    def probe_done(self) -> None:
+        """Let the next call probe again (a probe that neither closed nor reopened the breaker,
+        e.g. refused for our own rate budget, must not block probing until it expires)."""
+        _release_probe(self._key)
 
     def success(self) -> None:
         if _read(self._key):
@@ -98,12 +115,16 @@ class CircuitBreaker:
 
     def failure(self) -> None:
         current = self.state()
+        if current.state == "open":
+            return  # calls already in flight when it opened: they do not extend the cooldown
         failures = current.failures + 1
         if current.state == "half_open" or failures >= self.threshold:
             opens = current.opens + 1
             cooldown = min(self.cooldown * 2 ** (opens - 1), MAX_COOLDOWN_SECONDS)
-            _write(self._key, {"failures": failures, "opens": opens,
-                               "open_until": time.time() + cooldown})
+            _write(
+                self._key,
+                {"failures": failures, "opens": opens, "open_until": time.time() + cooldown},
+            )
             return
         _write(self._key, {"failures": failures})
 

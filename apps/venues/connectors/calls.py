@@ -60,12 +60,15 @@ class Policy:
 
     def guarded[T](self, call: Callable[[], T]) -> T:
         """One endpoint call (maybe several requests) behind the venue's circuit breaker."""
-        self.breaker.before_call()
+        probing = self.breaker.before_call()
         try:
             result = call()
         except SourceError as exc:
             if exc.transient:
                 self.breaker.failure()
             raise
+        finally:
+            if probing:
+                self.breaker.probe_done()
         self.breaker.success()
         return result

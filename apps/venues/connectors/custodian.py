@@ -38,8 +38,9 @@ def _error_for(response: requests.Response) -> SourceError:
     message = f"HTTP {status}: {response.text[:200]}"
     if status == 429:
         retry = response.headers.get("Retry-After", "")
-        return SourceError(ErrorKind.RATE_LIMITED, message,
-                           retry_after=float(retry) if retry.isdigit() else None)
+        return SourceError(
+            ErrorKind.RATE_LIMITED, message, retry_after=float(retry) if retry.isdigit() else None
+        )
     if status >= 500:
         return SourceError(ErrorKind.SERVER, message)
     if status in (401, 403):
@@ -75,8 +76,9 @@ class CustodianClient:
         def once() -> Any:
             with self._session() as session:
                 try:
-                    response = session.get(self.base_url + path, params=params,
-                                           timeout=self.policy.timeout)
+                    response = session.get(
+                        self.base_url + path, params=params, timeout=self.policy.timeout
+                    )
                 except requests.Timeout as exc:
                     raise SourceError(ErrorKind.TIMEOUT, f"{type(exc).__name__}: {exc}") from exc
                 except requests.RequestException as exc:
@@ -90,8 +92,13 @@ class CustodianClient:
 
         return self.policy.send(endpoint, "key", REQUEST_WEIGHT, once)
 
-    def _pull[T](self, endpoint: str, path: str, parse: Callable[[Mapping[str, Any]], T],
-                 params: dict[str, str] | None = None) -> T:
+    def _pull[T](
+        self,
+        endpoint: str,
+        path: str,
+        parse: Callable[[Mapping[str, Any]], T],
+        params: dict[str, str] | None = None,
+    ) -> T:
         def run() -> T:
             payload = self._get(endpoint, path, params)
             try:
@@ -107,20 +114,31 @@ class CustodianClient:
         return f"/v1/clients/{quote(self.client_id, safe='')}"
 
     def fetch_master_balances(self) -> Pulled[BalanceRow]:
-        return self._pull("master_balances", f"{self._client_path}/master-balances",
-                          lambda body: _balances(body, "master"))
+        return self._pull(
+            "master_balances",
+            f"{self._client_path}/master-balances",
+            lambda body: _balances(body, "master"),
+        )
 
     def fetch_segregated_balances(self) -> Pulled[BalanceRow]:
-        return self._pull("segregated_balances", f"{self._client_path}/segregated-balances",
-                          lambda body: _balances(body, "segregated"))
+        return self._pull(
+            "segregated_balances",
+            f"{self._client_path}/segregated-balances",
+            lambda body: _balances(body, "segregated"),
+        )
 
     def fetch_settlements(self) -> Pulled[SettlementRow]:
-        return self._pull("settlements", "/v1/settlements", _settlements,
-                          {"client_id": self.client_id})
+        return self._pull(
+            "settlements", "/v1/settlements", _settlements, {"client_id": self.client_id}
+        )
 
     def fetch_transfers_since(self, since_ms: int) -> Pulled[TransferRow]:
-        return self._pull("transfers", f"{self._client_path}/transfers",
-                          lambda body: _transfers(body, since_ms), {"since": str(since_ms)})
+        return self._pull(
+            "transfers",
+            f"{self._client_path}/transfers",
+            lambda body: _transfers(body, since_ms),
+            {"since": str(since_ms)},
+        )
 
 
 def _dump(payload: Any) -> str:
@@ -139,7 +157,9 @@ def _balances(body: Mapping[str, Any], wallet: str) -> Pulled[BalanceRow]:
     for n, raw in enumerate(v.rows(v.field(body, "balances", where), f"{where}.balances")):
         row = v.mapping(raw, f"{where}.balances[{n}]")
         held = v.non_negative(row, "amount", f"{where}.balances[{n}]")
-        result.append(BalanceRow(wallet, v.text(row, "asset", f"{where}.balances[{n}]"), held, ZERO))
+        result.append(
+            BalanceRow(wallet, v.text(row, "asset", f"{where}.balances[{n}]"), held, ZERO)
+        )
     return Pulled(result, moment, {"as_of": moment})
 
 
@@ -150,16 +170,18 @@ def _settlements(body: Mapping[str, Any]) -> Pulled[SettlementRow]:
         where = f"settlements[{n}]"
         row = v.mapping(raw, where)
         amount = v.non_negative(row, "amount", where)
-        result.append(SettlementRow(
-            settlement_id=v.text(row, "id", where),
-            asset=v.text(row, "asset", where),
-            amount=amount,
-            direction=v.text(row, "direction", where),
-            counterparty=str(row.get("counterparty") or ""),
-            status=v.text(row, "status", where),
-            created_ms=v.iso_time_ms(v.field(row, "created_at", where), f"{where}.created_at"),
-            updated_ms=v.iso_time_ms(v.field(row, "updated_at", where), f"{where}.updated_at"),
-        ))
+        result.append(
+            SettlementRow(
+                settlement_id=v.text(row, "id", where),
+                asset=v.text(row, "asset", where),
+                amount=amount,
+                direction=v.text(row, "direction", where),
+                counterparty=str(row.get("counterparty") or ""),
+                status=v.text(row, "status", where),
+                created_ms=v.iso_time_ms(v.field(row, "created_at", where), f"{where}.created_at"),
+                updated_ms=v.iso_time_ms(v.field(row, "updated_at", where), f"{where}.updated_at"),
+            )
+        )
     return Pulled(result, moment, {"as_of": moment})
 
 
@@ -173,12 +195,14 @@ def _transfers(body: Mapping[str, Any], since_ms: int) -> Pulled[TransferRow]:
         if at < since_ms:
             raise PayloadRejected(f"{where}.timestamp: before the requested since {since_ms}")
         amount = v.non_negative(row, "amount", where)
-        result.append(TransferRow(
-            transfer_id=v.text(row, "id", where),
-            asset=v.text(row, "asset", where),
-            amount=amount,
-            direction=v.text(row, "direction", where),
-            counterparty=str(row.get("counterparty") or ""),
-            time_ms=at,
-        ))
+        result.append(
+            TransferRow(
+                transfer_id=v.text(row, "id", where),
+                asset=v.text(row, "asset", where),
+                amount=amount,
+                direction=v.text(row, "direction", where),
+                counterparty=str(row.get("counterparty") or ""),
+                time_ms=at,
+            )
+        )
     return Pulled(result, moment, {"as_of": moment})

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from apps.venues.connectors.base import ErrorKind, SourceError
 from apps.venues.connectors.store import redis_client, uses_redis
@@ -64,6 +64,8 @@ class _Window(Protocol):
 
     def paused_for(self, pause_key: str) -> float: ...
 
+    def resume(self, pause_key: str) -> None: ...
+
 
 class _RedisWindow:
     def __init__(self) -> None:
@@ -85,11 +87,14 @@ class _RedisWindow:
     def used(self, key: str) -> int:
         client = redis_client()
         cutoff = time.time() * 1000 - WINDOW_MS
-        members = client.zrangebyscore(key, cutoff, "+inf")
+        members = cast(list[bytes], client.zrangebyscore(key, cutoff, "+inf"))
         return sum(int(m.rsplit(b":", 1)[1]) for m in members)
 
     def paused_for(self, pause_key: str) -> float:
         return max(0.0, int(redis_client().pttl(pause_key)) / 1000)
+
+    def resume(self, pause_key: str) -> None:
+        redis_client().delete(pause_key)
 
 
 class _MemoryWindow:
@@ -132,6 +137,10 @@ class _MemoryWindow:
         with self._lock:
             return max(0.0, (self._pauses.get(pause_key, 0.0) - time.monotonic() * 1000) / 1000)
 
+    def resume(self, pause_key: str) -> None:
+        with self._lock:
+            self._pauses.pop(pause_key, None)
+
 
 _memory = _MemoryWindow()
 _redis = _RedisWindow()
@@ -158,7 +167,9 @@ class RateLimiter:
     def acquire(self, key: str, weight: int, max_wait: float) -> None:
         """Spend ``weight`` now, or wait for it up to ``max_wait`` seconds, else SourceError."""
         if weight > self.limit:
-            raise SourceError(ErrorKind.RATE_BUDGET, f"weight {weight} exceeds the budget {self.limit}")
+            raise SourceError(
+                ErrorKind.RATE_BUDGET, f"weight {weight} exceeds the budget {self.limit}"
+            )
         deadline = time.monotonic() + max_wait
         while True:
             wait_ms = _window().acquire(self._key(key), self._pause_key, self.limit, weight)
@@ -182,3 +193,7 @@ class RateLimiter:
 
     def paused_for(self) -> float:
         return _window().paused_for(self._pause_key)
+
+    def resume(self) -> None:
+        """End a venue-wide pause early (an operator who knows the venue is back)."""
+        _window().resume(self._pause_key)

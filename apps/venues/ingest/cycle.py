@@ -17,7 +17,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from django.db import close_old_connections
 
 from apps.venues.connectors.store import redis_client, uses_redis
 from apps.venues.connectors.validation import now_ms
@@ -90,13 +89,11 @@ def ingest_venues(venue_ids: list[int], period_start: datetime) -> list[VenueRep
     venues = list(Venue.objects.filter(pk__in=venue_ids, enabled=True))
     plans = [venue_plan(v, period_start, moment) for v in venues]
     reports: list[VenueReport] = []
-    with ThreadPoolExecutor(max(1, len(plans)), thread_name_prefix="ingest") as drivers:
-        with _claims(plans, period_start) as claimed:
-            futures: dict[Future[Harvest], VenuePlan] = {
-                drivers.submit(_pull, p): p for p in claimed
-            }
-            for done in as_completed(futures):
-                reports.append(_record(done, futures[done]))
+    drivers = ThreadPoolExecutor(max(1, len(plans)), thread_name_prefix="ingest")
+    with drivers, _claims(plans, period_start) as claimed:
+        futures = {drivers.submit(_pull, p): p for p in claimed}
+        for done in as_completed(futures):
+            reports.append(_record(done, futures[done]))
     staleness_gauges_set()
     return reports
 
@@ -127,7 +124,6 @@ def ingest_all(period_start: datetime) -> list[VenueReport]:
 
     started = time.perf_counter()
     reports = ingest_venues(enabled_venue_ids(), period_start)
-    close_old_connections()
     log.info("ingest cycle done", extra={"seconds": round(time.perf_counter() - started, 3)})
     ingest_cycle_completed_send(period_start)
     return reports

@@ -9,7 +9,7 @@ are unique) and covers trades the venue published late.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from apps.venues.connectors.base import BalanceRow, OrderRow, PositionRow
@@ -29,12 +29,16 @@ def _rows(outcomes: Iterable[object], endpoint: str) -> list[object]:
 def _moved_assets(prev: PreviousState, balances: list[BalanceRow]) -> set[str]:
     now = {(b.wallet, b.asset): b.total for b in balances}
     keys = set(now) | set(prev.balances)
-    return {asset for (wallet, asset) in keys
-            if now.get((wallet, asset), Decimal(0)) != prev.balances.get((wallet, asset), Decimal(0))}
+    return {
+        asset
+        for (wallet, asset) in keys
+        if now.get((wallet, asset), Decimal(0)) != prev.balances.get((wallet, asset), Decimal(0))
+    }
 
 
-def _moved_symbols(prev: PreviousState, positions: list[PositionRow],
-                   orders: list[OrderRow]) -> set[str]:
+def _moved_symbols(
+    prev: PreviousState, positions: list[PositionRow], orders: list[OrderRow]
+) -> set[str]:
     moved = set()
     now_pos = {p.venue_symbol: p.contracts for p in positions}
     for symbol in set(now_pos) | set(prev.positions):
@@ -48,8 +52,9 @@ def _moved_symbols(prev: PreviousState, positions: list[PositionRow],
     return moved
 
 
-def fills_due(plan: VenuePlan, acct: AccountPlan, outcomes: list[object],
-              symbols: list[InstrumentRef]) -> list[tuple[str, int]]:
+def fills_due(
+    plan: VenuePlan, acct: AccountPlan, outcomes: Sequence[object], symbols: list[InstrumentRef]
+) -> list[tuple[str, int]]:
     """(venue symbol, read-from ms) for every symbol whose fills should be read now."""
     balances = [r for r in _rows(outcomes, "balances") if isinstance(r, BalanceRow)]
     positions = [r for r in _rows(outcomes, "positions") if isinstance(r, PositionRow)]
@@ -67,8 +72,10 @@ def fills_due(plan: VenuePlan, acct: AccountPlan, outcomes: list[object],
             continue
         read_until, swept_at = cursor
         stale = plan.now_ms - swept_at >= plan.fills_sweep_seconds * 1000
-        touched = ref.venue_symbol in moved or wallet_moved or (
-            acct.market == "spot" and ({ref.base, ref.quote} & assets)
+        touched = (
+            ref.venue_symbol in moved
+            or wallet_moved
+            or (acct.market == "spot" and ({ref.base, ref.quote} & assets))
         )
         if prev is None or stale or touched:
             due.append((ref.venue_symbol, max(backfill_from, read_until - OVERLAP_MS)))

@@ -131,8 +131,9 @@ def _transfers_since(account: Account) -> int:
 
 def venue_plan(venue: Venue, period_start: datetime, now_ms: int) -> VenuePlan:
     done = set(
-        AccountSnapshot.objects.filter(account__venue=venue, period_start=period_start)
-        .values_list("account_id", flat=True)
+        AccountSnapshot.objects.filter(account__venue=venue, period_start=period_start).values_list(
+            "account_id", flat=True
+        )
     )
     accounts = [a for a in venue.accounts.filter(enabled=True) if a.pk not in done]
     instruments, due = _instruments(venue) if venue.kind == "exchange" else ([], False)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from apps.venues.connectors.base import ErrorKind, Pulled, SourceError
@@ -57,15 +58,23 @@ _connectors: dict[tuple[Any, ...], BinanceConnector] = {}
 
 def _exchange(plan: VenuePlan) -> BinanceConnector:
     """Connectors (and their idle ccxt clients) live as long as the process and the settings."""
-    key = (plan.name, plan.base_url, plan.timeout, plan.retries, plan.weight_per_minute,
-           plan.breaker_threshold, plan.breaker_cooldown)
+    key = (
+        plan.name,
+        plan.base_url,
+        plan.timeout,
+        plan.retries,
+        plan.weight_per_minute,
+        plan.breaker_threshold,
+        plan.breaker_cooldown,
+    )
     if key not in _connectors:
         _connectors[key] = BinanceConnector(policy_for(plan), plan.base_url)
     return _connectors[key]
 
 
-def _timed(endpoint: str, account: str | None, tag: tuple[str, ...],
-           call: Callable[[], Pulled[Any]]) -> Outcome:
+def _timed(
+    endpoint: str, account: str | None, tag: tuple[str, ...], call: Callable[[], Pulled[Any]]
+) -> Outcome:
     started = time.perf_counter()
     try:
         pulled, error = call(), None
@@ -87,8 +96,13 @@ class _Wave:
         self.pool = pool
         self.futures: list[Future[Outcome]] = []
 
-    def add(self, endpoint: str, account: str | None, tag: tuple[str, ...],
-            call: Callable[[], Pulled[Any]]) -> None:
+    def add(
+        self,
+        endpoint: str,
+        account: str | None,
+        tag: tuple[str, ...],
+        call: Callable[[], Pulled[Any]],
+    ) -> None:
         self.futures.append(self.pool.submit(_timed, endpoint, account, tag, call))
 
     def failed(self, endpoint: str, account: str | None, error: SourceError) -> None:
@@ -100,8 +114,9 @@ class _Wave:
         return [f.result() for f in self.futures]
 
 
-def _account_calls(wave: _Wave, conn: BinanceConnector, acct: AccountPlan,
-                   instruments: list[InstrumentRef]) -> None:
+def _account_calls(
+    wave: _Wave, conn: BinanceConnector, acct: AccountPlan, instruments: list[InstrumentRef]
+) -> None:
     try:
         creds = _credentials(acct.api_key_env, acct.api_secret_env)
     except SourceError as exc:
@@ -114,27 +129,43 @@ def _account_calls(wave: _Wave, conn: BinanceConnector, acct: AccountPlan,
     kind = "spot" if market == "spot" else "perpetual"
     for ref in (i for i in instruments if i.kind == kind):
         symbol = ref.venue_symbol
-        wave.add("orders", acct.label, (kind, symbol),
-                 lambda s=symbol: conn.fetch_open_orders(creds, market, s))  # type: ignore[misc]
+        wave.add(
+            "orders",
+            acct.label,
+            (kind, symbol),
+            partial(conn.fetch_open_orders, creds, market, symbol),
+        )
 
 
-def _market_calls(wave: _Wave, conn: BinanceConnector, plan: VenuePlan,
-                  instruments: list[InstrumentRef]) -> None:
+def _market_calls(
+    wave: _Wave, conn: BinanceConnector, plan: VenuePlan, instruments: list[InstrumentRef]
+) -> None:
     for ref in instruments:
-        wave.add("prices", None, (ref.kind, ref.venue_symbol),
-                 lambda r=ref: conn.fetch_prices(r.kind, r.venue_symbol))  # type: ignore[misc]
+        wave.add(
+            "prices",
+            None,
+            (ref.kind, ref.venue_symbol),
+            partial(conn.fetch_prices, ref.kind, ref.venue_symbol),
+        )
         for interval, since in _candles_due(plan, ref):
-            wave.add("candles", None, (ref.kind, ref.venue_symbol, interval),
-                     lambda r=ref, i=interval, s=since: conn.fetch_candles(  # type: ignore[misc]
-                         r.kind, r.venue_symbol, i, s, plan.now_ms))
+            wave.add(
+                "candles",
+                None,
+                (ref.kind, ref.venue_symbol, interval),
+                partial(
+                    conn.fetch_candles, ref.kind, ref.venue_symbol, interval, since, plan.now_ms
+                ),
+            )
     if any(i.kind == "perpetual" for i in instruments):
         wave.add("prices", None, ("marks",), conn.fetch_marks)
 
 
 def _candles_due(plan: VenuePlan, ref: InstrumentRef) -> list[tuple[str, int]]:
     """(interval, since) for each interval with a newly closed candle to read."""
-    depth = {"1d": plan.backfill_daily_days * 86_400_000,
-             "1m": plan.backfill_minute_hours * 3_600_000}
+    depth = {
+        "1d": plan.backfill_daily_days * 86_400_000,
+        "1m": plan.backfill_minute_hours * 3_600_000,
+    }
     due = []
     for interval, step in INTERVAL_MS.items():
         last = plan.candle_cursors.get((ref.kind, ref.venue_symbol, interval))
@@ -144,8 +175,14 @@ def _candles_due(plan: VenuePlan, ref: InstrumentRef) -> list[tuple[str, int]]:
     return due
 
 
-def _fills_calls(wave: _Wave, conn: BinanceConnector, plan: VenuePlan, acct: AccountPlan,
-                 first: list[Outcome], instruments: list[InstrumentRef]) -> None:
+def _fills_calls(
+    wave: _Wave,
+    conn: BinanceConnector,
+    plan: VenuePlan,
+    acct: AccountPlan,
+    first: list[Outcome],
+    instruments: list[InstrumentRef],
+) -> None:
     mine = [o for o in first if o.account == acct.label]
     if not mine or any(o.error for o in mine):
         return  # the snapshot will not be stored; its fills are read next time
@@ -153,18 +190,30 @@ def _fills_calls(wave: _Wave, conn: BinanceConnector, plan: VenuePlan, acct: Acc
     kind = "spot" if acct.market == "spot" else "perpetual"
     symbols = [i for i in instruments if i.kind == kind]
     for symbol, since in fills_due(plan, acct, mine, symbols):
-        wave.add("fills", acct.label, (kind, symbol),
-                 lambda s=symbol, t=since: conn.fetch_fills_since(  # type: ignore[misc]
-                     creds, acct.market, s, t, plan.now_ms))
+        wave.add(
+            "fills",
+            acct.label,
+            (kind, symbol),
+            partial(conn.fetch_fills_since, creds, acct.market, symbol, since, plan.now_ms),
+        )
 
 
 def _followed(plan: VenuePlan, refs: list[InstrumentRef]) -> list[InstrumentRef]:
     return [r for r in refs if not plan.symbols or r.venue_symbol in plan.symbols]
 
 
+def _probe_if_half_open(plan: VenuePlan, probe: Callable[[], Pulled[Any]]) -> bool:
+    """After the breaker's cooldown one cheap call decides, before the cycle's fan-out: so a
+    recovered venue is read in full in the very next cycle. False: still failing."""
+    if policy_for(plan).breaker.state().state != "half_open":
+        return True
+    return _timed("probe", None, (), probe).error is None
+
+
 def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
     conn = _exchange(plan)
     harvest = Harvest(plan, instruments=_followed(plan, plan.instruments))
+    _probe_if_half_open(plan, conn.ping)
     if plan.refresh_instruments or not harvest.instruments:
         outcome = _timed("instruments", None, (), conn.fetch_instruments)
         harvest.outcomes.append(outcome)
@@ -186,23 +235,39 @@ def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
     return harvest
 
 
+_custodians: dict[tuple[Any, ...], CustodianClient] = {}
+
+
+def _custodian(plan: VenuePlan, client_id: str, api_key: str) -> CustodianClient:
+    key = (plan.name, plan.base_url, client_id, api_key, plan.timeout, plan.retries,
+           plan.weight_per_minute, plan.breaker_threshold, plan.breaker_cooldown)  # fmt: skip
+    if key not in _custodians:
+        _custodians[key] = CustodianClient(policy_for(plan), plan.base_url, client_id, api_key)
+    return _custodians[key]
+
+
 def pull_custodian(plan: VenuePlan, pool: Executor) -> Harvest:
     harvest = Harvest(plan)
     if not plan.accounts:
         return harvest
     acct = plan.accounts[0]
-    wave = _Wave(pool)
     try:
         api_key, _ = _credentials(plan.api_key_env)
     except SourceError as exc:
-        wave.failed("master_balances", acct.label, exc)
-        harvest.outcomes.extend(wave.results())
+        harvest.outcomes.append(Outcome("master_balances", acct.label, (), None, exc, 0.0))
         return harvest
-    client = CustodianClient(policy_for(plan), plan.base_url, plan.client_id or acct.label, api_key)
-    wave.add("master_balances", acct.label, (), client.fetch_master_balances)
-    wave.add("segregated_balances", acct.label, (), client.fetch_segregated_balances)
-    wave.add("settlements", acct.label, (), client.fetch_settlements)
-    wave.add("transfers", acct.label, (),
-             lambda: client.fetch_transfers_since(plan.transfers_since_ms))
+    client = _custodian(plan, plan.client_id or acct.label, api_key)
+    calls: list[tuple[str, Callable[[], Pulled[Any]]]] = [
+        ("master_balances", client.fetch_master_balances),
+        ("segregated_balances", client.fetch_segregated_balances),
+        ("settlements", client.fetch_settlements),
+        ("transfers", partial(client.fetch_transfers_since, plan.transfers_since_ms)),
+    ]
+    if policy_for(plan).breaker.state().state == "half_open":
+        endpoint, probe = calls.pop(0)  # the probe is a real call: its answer is kept
+        harvest.outcomes.append(_timed(endpoint, acct.label, (), probe))
+    wave = _Wave(pool)
+    for endpoint, call in calls:
+        wave.add(endpoint, acct.label, (), call)
     harvest.outcomes.extend(wave.results())
     return harvest

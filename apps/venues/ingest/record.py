@@ -56,12 +56,14 @@ def _checked(outcome: Outcome, previous: dict[str, int]) -> Outcome:
     if reason is None:
         return outcome
     rejected = PayloadRejected(f"stale: {reason}", str(outcome.pulled.watermarks)[:2048])
-    return Outcome(outcome.endpoint, outcome.account, outcome.tag, None, rejected,
-                   outcome.latency_ms)
+    return Outcome(
+        outcome.endpoint, outcome.account, outcome.tag, None, rejected, outcome.latency_ms
+    )
 
 
-def _record_sources(venue: Venue, accounts: dict[str, Account], harvest: Harvest,
-                    report: VenueReport, at: datetime) -> list[Outcome]:
+def _record_sources(
+    venue: Venue, accounts: dict[str, Account], harvest: Harvest, report: VenueReport, at: datetime
+) -> list[Outcome]:
     by_source: dict[str, list[Outcome]] = defaultdict(list)
     for o in harvest.outcomes:
         account = accounts.get(o.account) if o.account else None
@@ -75,22 +77,40 @@ def _record_sources(venue: Venue, accounts: dict[str, Account], harvest: Harvest
     return checked
 
 
-def _record_group(venue: Venue, accounts: dict[str, Account], group: list[Outcome],
-                  report: VenueReport, at: datetime) -> None:
+def _record_group(
+    venue: Venue,
+    accounts: dict[str, Account],
+    group: list[Outcome],
+    report: VenueReport,
+    at: datetime,
+) -> None:
     first = group[0]
     account = accounts.get(first.account) if first.account else None
     for o in group:
         if isinstance(o.error, PayloadRejected):
-            quarantine_record(venue=venue, account=account, endpoint=o.endpoint,
-                              reason=o.error.reason, excerpt=o.error.excerpt)
+            quarantine_record(
+                venue=venue,
+                account=account,
+                endpoint=o.endpoint,
+                reason=o.error.reason,
+                excerpt=o.error.excerpt,
+            )
             report.quarantined += 1
     failed = [o for o in group if o.error is not None]
     if failed:
         error = failed[0].error
         assert error is not None  # filtered above
-        source_failure_record(venue=venue, account=account, endpoint=first.endpoint,
-                              kind=error.kind, message=str(error), at=at)
-        report.errors.append(f"{source_name(venue, account, first.endpoint)}: {error.kind}: {error}")
+        source_failure_record(
+            venue=venue,
+            account=account,
+            endpoint=first.endpoint,
+            kind=error.kind,
+            message=str(error),
+            at=at,
+        )
+        report.errors.append(
+            f"{source_name(venue, account, first.endpoint)}: {error.kind}: {error}"
+        )
         return
     marks: dict[str, int] = {}
     for o in group:
@@ -116,9 +136,14 @@ def _rows(outcomes: list[Outcome], endpoint: str) -> list[Any]:
     return [r for o in outcomes if o.endpoint == endpoint and o.pulled for r in o.pulled.rows]
 
 
-def _store_account(account: Account, outcomes: list[Outcome], harvest: Harvest,
-                   instruments: dict[InstrumentKey, Instrument], report: VenueReport,
-                   at: datetime) -> None:
+def _store_account(
+    account: Account,
+    outcomes: list[Outcome],
+    harvest: Harvest,
+    instruments: dict[InstrumentKey, Instrument],
+    report: VenueReport,
+    at: datetime,
+) -> None:
     if not outcomes or any(o.error for o in outcomes):
         return  # nothing partial: the last good snapshot stays and ages
     fills = _rows(outcomes, "fills")
@@ -128,15 +153,21 @@ def _store_account(account: Account, outcomes: list[Outcome], harvest: Harvest,
         orders=_rows(outcomes, "orders"), fills=fills,
         fills_read_until={o.tag[1]: harvest.plan.now_ms for o in outcomes if o.endpoint == "fills"},
     )  # fmt: skip
-    stored = account_snapshot_store(account=account, period_start=harvest.plan.period_start,
-                                    pull=pull, canonical=_canonical(instruments), fetched_at=at)
+    stored = account_snapshot_store(
+        account=account,
+        period_start=harvest.plan.period_start,
+        pull=pull,
+        canonical=_canonical(instruments),
+        fetched_at=at,
+    )
     if stored is not None:
         report.snapshots += 1
         report.fills += len(fills)
 
 
-def _store_custody(account: Account, outcomes: list[Outcome], harvest: Harvest,
-                   report: VenueReport, at: datetime) -> None:
+def _store_custody(
+    account: Account, outcomes: list[Outcome], harvest: Harvest, report: VenueReport, at: datetime
+) -> None:
     if not outcomes or any(o.error for o in outcomes):
         return
     pull = CustodyPull(
@@ -144,24 +175,42 @@ def _store_custody(account: Account, outcomes: list[Outcome], harvest: Harvest,
         balances=_rows(outcomes, "master_balances") + _rows(outcomes, "segregated_balances"),
         settlements=_rows(outcomes, "settlements"), transfers=_rows(outcomes, "transfers"),
     )  # fmt: skip
-    if custody_snapshot_store(account=account, period_start=harvest.plan.period_start, pull=pull,
-                              fetched_at=at) is not None:
+    if (
+        custody_snapshot_store(
+            account=account, period_start=harvest.plan.period_start, pull=pull, fetched_at=at
+        )
+        is not None
+    ):
         report.snapshots += 1
 
 
-def _store_prices(outcomes: list[Outcome], instruments: dict[InstrumentKey, Instrument],
-                  report: VenueReport, at: datetime) -> None:
+def _store_prices(
+    outcomes: list[Outcome],
+    instruments: dict[InstrumentKey, Instrument],
+    report: VenueReport,
+    at: datetime,
+) -> None:
     ok = [o for o in outcomes if o.endpoint == "prices" and o.pulled is not None]
     marks_ok = any(o.tag == ("marks",) for o in ok)
-    tickers = [r for o in ok if o.tag != ("marks",) for r in o.pulled.rows  # type: ignore[union-attr]
-               if r.kind == "spot" or marks_ok]  # a perpetual without its mark waits
+    tickers = [
+        r
+        for o in ok
+        if o.tag != ("marks",)
+        for r in o.pulled.rows  # type: ignore[union-attr]
+        if r.kind == "spot" or marks_ok
+    ]  # a perpetual without its mark waits
     marks = [r for o in ok if o.tag == ("marks",) for r in o.pulled.rows]  # type: ignore[union-attr]
-    report.prices += prices_store(instruments=instruments, tickers=tickers, marks=marks,
-                                  fetched_at=at)
+    report.prices += prices_store(
+        instruments=instruments, tickers=tickers, marks=marks, fetched_at=at
+    )
 
 
-def _store_candles(outcomes: list[Outcome], instruments: dict[InstrumentKey, Instrument],
-                   report: VenueReport, at: datetime) -> None:
+def _store_candles(
+    outcomes: list[Outcome],
+    instruments: dict[InstrumentKey, Instrument],
+    report: VenueReport,
+    at: datetime,
+) -> None:
     for o in outcomes:
         if o.endpoint != "candles" or o.pulled is None:
             continue
@@ -169,17 +218,21 @@ def _store_candles(outcomes: list[Outcome], instruments: dict[InstrumentKey, Ins
         instrument = instruments.get((kind, symbol))
         if instrument is None:
             continue
-        report.candles += candles_store(instrument=instrument, interval=interval,
-                                        rows=o.pulled.rows)
+        report.candles += candles_store(
+            instrument=instrument, interval=interval, rows=o.pulled.rows
+        )
         if interval == "1m":
-            Candle.objects.filter(instrument=instrument, interval="1m",
-                                  open_time__lt=at - MINUTE_CANDLES_KEPT).delete()
+            Candle.objects.filter(
+                instrument=instrument, interval="1m", open_time__lt=at - MINUTE_CANDLES_KEPT
+            ).delete()
 
 
 def _instruments(venue: Venue, outcomes: list[Outcome]) -> dict[InstrumentKey, Instrument]:
     fetched = next((o for o in outcomes if o.endpoint == "instruments" and o.pulled), None)
     if fetched is not None and fetched.pulled is not None:
-        return instruments_store(venue=venue, rows=fetched.pulled.rows, aliases=configured_aliases())
+        return instruments_store(
+            venue=venue, rows=fetched.pulled.rows, aliases=configured_aliases()
+        )
     return {(i.kind, i.venue_symbol): i for i in Instrument.objects.filter(venue=venue)}
 
 

@@ -1,0 +1,87 @@
+"""REST doors of the alerts app: list the active alerts, acknowledge one."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.alerts.models import Alert, Severity
+from apps.alerts.selectors import alerts_active
+from apps.alerts.services import alert_acknowledge
+from apps.core.permissions import HasPermission
+
+_ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
+
+
+class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
+    alert_id = serializers.CharField(source="public_id")
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = (
+            "id", "alert_id", "portfolio_id", "limit_id", "limit_key", "breach_type",
+            "scope_kind", "scope", "severity", "peak_severity", "status", "current", "limit",
+            "utilization", "opening_level", "unit", "opened_at", "updated_at", "resolved_at",
+            "acknowledged_by", "acknowledged_at", "ack_comment", "escalation_tier",
+            "next_escalation_at", "last_notified_at", "correlation_id",
+        )  # fmt: skip
+
+
+class AlertIdField(serializers.Field[int, Any, Any, Any]):
+    """Accepts 12 or "alert-12"."""
+
+    def to_internal_value(self, data: Any) -> int:
+        match = _ALERT_ID.match(str(data)) if isinstance(data, int | str) else None
+        if match is None or isinstance(data, bool):
+            raise serializers.ValidationError('must be an alert id: 12 or "alert-12"')
+        return int(match.group(1))
+
+    def to_representation(self, value: int) -> str:
+        return f"alert-{value}"
+
+
+class AlertActiveApi(APIView):
+    permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
+
+    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
+        severity = serializers.ChoiceField(choices=Severity.values, required=False)
+        breach_type = serializers.CharField(max_length=64, required=False)
+        portfolio_id = serializers.IntegerField(min_value=0, required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: AlertOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        alerts = alerts_active(**filters.validated_data)
+        data = AlertOutputSerializer(alerts, many=True).data
+        return Response({"count": len(data), "alerts": data})
+
+
+class AlertAcknowledgeApi(APIView):
+    permission_classes = [IsAuthenticated, HasPermission.of("core.acknowledge_alert")]
+
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+        alert_id = AlertIdField()
+        comment = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses={200: AlertOutputSerializer})
+    def post(self, request: Request) -> Response:
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            alert = alert_acknowledge(user=request.user, **body.validated_data)
+        except Alert.DoesNotExist:
+            raise NotFound(f"alert-{body.validated_data['alert_id']} does not exist") from None
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(AlertOutputSerializer(alert).data)

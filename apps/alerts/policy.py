@@ -1,0 +1,48 @@
+"""The alerting policy of the running configuration, read once per use (the config is cached)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from apps.alerts.routing import SEVERITIES, AlertPolicy, ChannelSpec, EscalationPolicy
+from riskmonitor.conf import get_config
+
+
+def policy_current() -> AlertPolicy:
+    cfg = get_config()
+    alerting = cfg.monitor.alerting
+    rules = cfg.limits.alert_configuration.escalation_rules
+    thresholds = cfg.limits.alert_configuration.severity_thresholds
+    escalation = {}
+    for severity in SEVERITIES:
+        rule = getattr(rules, f"{severity}_severity")
+        escalation[severity] = EscalationPolicy(
+            initial=tuple(rule.initial_notification),
+            delay_minutes=rule.escalation_delay_minutes,
+            escalate_to=tuple(rule.escalate_to),
+        )
+    return AlertPolicy(
+        thresholds={s: float(getattr(thresholds, s)) for s in SEVERITIES},
+        escalation=escalation,
+        renotify_minutes=alerting.renotify_minutes,
+        max_per_hour=alerting.max_alerts_per_hour,
+        channels=tuple(_channel_specs()),
+        emit_compliance_signals=bool(settings.RISK_MONITOR["EMIT_COMPLIANCE_SIGNALS"]),
+    )
+
+
+def _channel_specs() -> list[ChannelSpec]:
+    specs = []
+    for channel in get_config().monitor.alerting.alert_channels:
+        if not channel.enabled:
+            continue
+        if channel.type == "webhook":
+            # The YAML usually says url: "${ALERT_WEBHOOK_URL}"; the setting covers a bare entry.
+            url = channel.url or settings.RISK_MONITOR["ALERT_WEBHOOK_URL"] or ""
+            if url:
+                specs.append(ChannelSpec("webhook", url))
+        elif channel.type == "email":
+            specs.append(ChannelSpec("email", ",".join(channel.recipients)))
+        else:
+            specs.append(ChannelSpec(channel.type))
+    return specs

@@ -1,0 +1,39 @@
+"""Reads of the alerts app."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.alerts.models import ACTIVE_STATUSES, Alert, Notification, Severity
+
+
+def alerts_active(
+    *,
+    severity: str | None = None,
+    breach_type: str | None = None,
+    portfolio_id: int | None = None,
+) -> QuerySet[Alert]:
+    """Open and acknowledged alerts, most severe first, then newest."""
+    alerts = Alert.objects.filter(status__in=ACTIVE_STATUSES).select_related("acknowledged_by")
+    if severity:
+        alerts = alerts.filter(severity=severity)
+    if breach_type:
+        alerts = alerts.filter(breach_type=breach_type)
+    if portfolio_id is not None:
+        alerts = alerts.filter(portfolio_id=portfolio_id)
+    return alerts.order_by("-utilization", "-opened_at")
+
+
+def alert_get(alert_id: int) -> Alert | None:
+    return Alert.objects.filter(pk=alert_id).select_related("acknowledged_by").first()
+
+
+def critical_alert_count(portfolio_id: int) -> int:
+    """Active critical alerts of a portfolio (the circuit breaker's cascade condition)."""
+    return Alert.objects.filter(
+        portfolio_id=portfolio_id, status__in=ACTIVE_STATUSES, severity=Severity.CRITICAL
+    ).count()
+
+
+def notifications_of_alert(alert_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(alert_id=alert_id).order_by("id")

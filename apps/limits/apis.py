@@ -1,0 +1,202 @@
+"""REST doors of the limits app (docs/limits.md): current limits, propose, approve, reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.permissions import HasPermission
+from apps.limits import services
+from apps.limits.errors import (
+    FourEyesViolation,
+    LimitError,
+    LimitInputError,
+    NotAllowed,
+    RequestConflict,
+    RequestNotFound,
+)
+from apps.limits.loading import limit_state
+from apps.limits.models import LimitChangeRequest
+from apps.limits.selectors import limits_current
+from apps.limits.validation import decimal_text
+
+_STATUS = {RequestNotFound: 404, FourEyesViolation: 403, NotAllowed: 403, RequestConflict: 409}
+
+
+def refusal(exc: LimitError) -> Response:
+    if isinstance(exc, LimitInputError):
+        return Response({"error": "invalid input", "fields": {exc.field: [exc.reason]}}, 400)
+    return Response({"error": str(exc)}, status=_STATUS.get(type(exc), 400))
+
+
+class PlainDecimalField(serializers.Field):
+    """A stored Decimal as exact text without padding zeros ("5000000", "0.8")."""
+
+    def to_representation(self, value: Any) -> str:
+        return decimal_text(value)
+
+
+class ChangeRequestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    limit_id = serializers.IntegerField()
+    limit_key = serializers.CharField(source="limit.key")
+    status = serializers.CharField()
+    before = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    proposed_by = serializers.CharField(source="proposed_by.get_username")
+    proposed_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.get_username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_comment = serializers.CharField()
+
+    def get_before(self, obj: LimitChangeRequest) -> dict[str, Any]:
+        return limit_state(obj.before_value, obj.before_warn_at_utilization, obj.before_enabled)
+
+    def get_after(self, obj: LimitChangeRequest) -> dict[str, Any]:
+        return limit_state(obj.after_value, obj.after_warn_at_utilization, obj.after_enabled)
+
+
+class ReadingOutput(serializers.Serializer):
+    scope_kind = serializers.CharField()
+    scope = serializers.CharField()
+    current = serializers.FloatField()
+    limit = serializers.FloatField()
+    unit = serializers.CharField()
+    utilization = serializers.FloatField()
+    severity = serializers.CharField(allow_null=True)
+    opening_level = serializers.FloatField()
+    breached = serializers.BooleanField()
+
+
+class LimitCurrentOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="limit.pk")
+    key = serializers.CharField(source="limit.key")
+    kind = serializers.CharField(source="limit.kind")
+    breach_type = serializers.CharField(source="limit.breach_type")
+    scope_kind = serializers.CharField(source="limit.scope_kind")
+    scope = serializers.CharField(source="limit.scope")
+    value = PlainDecimalField(source="limit.value")
+    unit = serializers.CharField(source="limit.unit")
+    warn_at_utilization = PlainDecimalField(source="limit.warn_at_utilization", allow_null=True)
+    enabled = serializers.BooleanField(source="limit.enabled")
+    source = serializers.CharField(source="limit.source")
+    updated_at = serializers.DateTimeField(source="limit.updated_at")
+    utilization = serializers.FloatField(allow_null=True)
+    severity = serializers.CharField(allow_null=True)
+    readings = ReadingOutput(many=True)
+
+
+class LimitsCurrentApi(APIView):
+    """GET /api/v1/limits/current: every limit, its value and utilization, open requests."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
+
+    class FilterSerializer(serializers.Serializer):
+        portfolio = serializers.IntegerField(required=False, min_value=1)
+
+    class OutputSerializer(serializers.Serializer):
+        snapshot_id = serializers.IntegerField(source="snapshot.id", allow_null=True)
+        as_of = serializers.DateTimeField(source="snapshot.as_of", allow_null=True)
+        limits = LimitCurrentOutput(many=True)
+        pending_requests = ChangeRequestOutput(many=True)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        current = limits_current(portfolio_id=query.validated_data.get("portfolio"))
+        return Response(self.OutputSerializer(current).data)
+
+
+class LimitChangeProposeApi(APIView):
+    """POST /api/v1/limits/update: propose a change (four-eyes); 201 with the request."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
+
+    class InputSerializer(serializers.Serializer):
+        limit_key = serializers.CharField(required=False, max_length=200)
+        limit_id = serializers.IntegerField(required=False, min_value=1)
+        value = serializers.DecimalField(max_digits=28, decimal_places=10, required=False)
+        warn_at_utilization = serializers.DecimalField(
+            max_digits=6, decimal_places=4, required=False, allow_null=True
+        )
+        enabled = serializers.BooleanField(required=False)
+        reason = serializers.CharField(max_length=2000)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("limit_key" in attrs) == ("limit_id" in attrs):
+                raise serializers.ValidationError(
+                    {"limit_key": ["give exactly one of limit_key and limit_id"]}
+                )
+            return attrs
+
+    @extend_schema(request=InputSerializer, responses={201: ChangeRequestOutput})
+    def post(self, request: Request) -> Response:
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            created = services.limit_change_propose(
+                proposer=request.user,
+                reason=data["reason"],
+                limit_key=data.get("limit_key"),
+                limit_id=data.get("limit_id"),
+                value=data.get("value"),
+                warn_at_utilization=data.get("warn_at_utilization", services.KEEP),
+                enabled=data.get("enabled"),
+            )
+        except LimitError as exc:
+            return refusal(exc)
+        return Response(ChangeRequestOutput(created).data, status=201)
+
+
+class DecisionInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LimitChangeApproveApi(APIView):
+    """POST /api/v1/limits/requests/<id>/approve: another risk officer applies the change."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
+
+    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
+    def post(self, request: Request, request_id: int) -> Response:
+        body = DecisionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = services.limit_change_approve(
+                request_id=request_id,
+                approver=request.user,
+                comment=body.validated_data.get("comment", ""),
+            )
+        except LimitError as exc:
+            return refusal(exc)
+        return Response(ChangeRequestOutput(decided).data)
+
+
+class LimitChangeRejectApi(APIView):
+    """POST /api/v1/limits/requests/<id>/reject: refuse (or withdraw) a proposal; it is kept."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
+
+    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
+    def post(self, request: Request, request_id: int) -> Response:
+        body = DecisionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = services.limit_change_reject(
+                request_id=request_id,
+                decider=request.user,
+                comment=body.validated_data.get("comment", ""),
+            )
+        except LimitError as exc:
+            return refusal(exc)
+        return Response(ChangeRequestOutput(decided).data)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "apps.risk"
+    label = "risk"
+    verbose_name = "Risk snapshots"
+
+    def ready(self) -> None:
+        from apps.risk import hooks
+
+        hooks.connect()

@@ -1,0 +1,65 @@
+"""After-commit side effects of a new snapshot: Prometheus gauges and the WebSocket push.
+
+Each is one helper queued with `transaction.on_commit`, so a rolled-back snapshot never shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from apps.core.metrics import (
+    risk_delta_exposure,
+    risk_drawdown,
+    risk_portfolio_pnl,
+    risk_position_size,
+)
+from apps.risk.models import RiskSnapshot
+from apps.risk.selectors.snapshots import snapshot_headline
+
+log = logging.getLogger(__name__)
+RISK_UPDATES_GROUP = "risk.updates"  # the group apps.dashboard's consumer joins
+
+
+def gauges_set(snapshot: RiskSnapshot) -> None:
+    """Export the snapshot's headline figures; a figure that is None is left as it was."""
+    figures = snapshot.figures
+    risk_portfolio_pnl.labels("USD").set(snapshot.total_pnl)
+    for asset, row in figures.get("deltas", {}).items():
+        risk_delta_exposure.labels(asset).set(row["units"])
+    drawdown = figures.get("drawdown", {})
+    for timeframe, value in (
+        ("current", drawdown.get("drawdown")),
+        ("max", drawdown.get("max_drawdown")),
+        ("rapid_usd", drawdown.get("rapid_drawdown")),
+    ):
+        if value is not None:
+            risk_drawdown.labels(timeframe).set(value)
+    for symbol, by_venue in figures.get("venue_positions", {}).items():
+        for venue, size in by_venue.items():
+            if size is not None:
+                risk_position_size.labels(symbol, venue).set(size)
+
+
+def update_push(snapshot: RiskSnapshot) -> None:
+    """Send `{"type": "risk.update", "seq": id, "data": headline}` to the group."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message: dict[str, Any] = {
+        "type": "risk.update", "seq": snapshot.pk, "data": snapshot_headline(snapshot),
+    }  # fmt: skip
+    try:
+        async_to_sync(layer.group_send)(RISK_UPDATES_GROUP, message)
+    except Exception:
+        # Clients reload over REST on a sequence gap; a lost push must not fail the cycle.
+        log.exception("risk update push failed", extra={"snapshot": snapshot.pk})
+
+
+def snapshot_publish_on_commit(snapshot: RiskSnapshot) -> None:
+    transaction.on_commit(lambda: gauges_set(snapshot), robust=True)
+    transaction.on_commit(lambda: update_push(snapshot), robust=True)

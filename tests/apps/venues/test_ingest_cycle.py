@@ -1,0 +1,189 @@
+"""One cycle against the default scenario stores what the simulators hold, to the cent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+
+from apps.marketdata.models import Candle, Instrument, Price
+from apps.positions.models import AccountSnapshot, Fill, FillCursor, Settlement, Transfer
+from apps.venues.models import Account, Quarantine
+from apps.venues.signals import ingest_cycle_completed
+
+CENT = Decimal("0.01")
+# config label -> simulator account label (the simulators know accounts by their API keys)
+SIM_LABEL = {
+    ("exchange-1", "spot"): "ex1-spot-treasury",
+    ("exchange-1", "futures"): "ex1-futures-basis",
+    ("exchange-2", "spot"): "ex2-spot-basis",
+    ("exchange-2", "futures"): "ex2-futures-momentum",
+}
+
+
+def _sim_account(state: dict[str, Any], label: str) -> dict[str, Any]:
+    return next(a for a in state["accounts"] if a["label"] == label)
+
+
+def _latest(account: Account) -> AccountSnapshot:
+    return AccountSnapshot.objects.filter(account=account).latest()
+
+
+def _cents(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+@pytest.mark.django_db
+def test_it_stores_every_accounts_state_as_the_simulators_hold_it(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    reports = cycle(1)
+
+    assert all(not r.errors for r in reports), [r.errors for r in reports]
+    assert not Quarantine.objects.exists()
+    for (venue, label), sim_label in SIM_LABEL.items():
+        state = _sim_account(venues[venue].state(), sim_label)
+        snapshot = _latest(Account.objects.get(venue__name=venue, label=label))
+        if label == "spot":
+            held = {b.asset: (_cents(b.free), _cents(b.locked)) for b in snapshot.balances.all()}
+            expected = {
+                asset: (_cents(b["free"]), _cents(b["locked"]))
+                for asset, b in state["spot_balances"].items()
+                if Decimal(b["free"]) or Decimal(b["locked"])
+            }
+            assert held == expected
+        else:
+            wallet = snapshot.balances.get(wallet="futures", asset="USDT")
+            assert _cents(wallet.total) == _cents(state["futures"]["wallet_balance"])
+            positions = {p.venue_symbol: (p.size, p.entry_price) for p in snapshot.positions.all()}
+            assert positions == {
+                p["symbol"]: (Decimal(p["amount"]), Decimal(p["entry_price"]))
+                for p in state["futures"]["positions"]
+            }
+            assert {p.symbol for p in snapshot.positions.all()} <= {"BTC-USD", "ETH-USD", "SOL-USD"}
+        assert snapshot.orders.count() == len(state["open_orders"])
+        fills = Fill.objects.filter(account=snapshot.account)
+        assert sorted(f.trade_id for f in fills) == sorted(str(f["id"]) for f in state["fills"])
+        for f in state["fills"]:
+            stored = fills.get(trade_id=str(f["id"]))
+            assert (stored.price, stored.amount, stored.fee) == (
+                Decimal(f["price"]), Decimal(f["qty"]), Decimal(f["commission"])
+            )
+
+
+@pytest.mark.django_db
+def test_it_stores_custodian_balances_settlements_and_transfers(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    cycle(1)
+
+    state = venues["custodian-1"].state()
+    snapshot = _latest(Account.objects.get(venue__name="custodian-1"))
+    held = {(b.wallet, b.asset): b.total for b in snapshot.balances.all()}
+    expected = {
+        (kind, asset): Decimal(amount)
+        for kind, rows in state["clients"]["fund-1"].items()
+        for asset, amount in rows.items()
+    }
+    assert held == expected
+    assert {s.settlement_id: s.status for s in Settlement.objects.all()} == {
+        s["id"]: s["status"] for s in state["settlements"]
+    }
+    assert sorted(Transfer.objects.values_list("transfer_id", flat=True)) == sorted(
+        t["id"] for t in state["transfers"]
+    )
+
+
+@pytest.mark.django_db
+def test_it_stores_prices_and_closed_candles_of_every_instrument(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    cycle(1)
+
+    state = venues["exchange-1"].state()
+    instruments = Instrument.objects.filter(venue__name="exchange-1")
+    assert {(i.kind, i.venue_symbol, i.symbol) for i in instruments} == {
+        (kind, f"{base}USDT", f"{base}-USD")
+        for kind in ("spot", "perpetual")
+        for base in ("BTC", "ETH", "SOL")
+    }
+    for symbol, sim in state["prices"].items():
+        spot = Price.objects.get(instrument__venue__name="exchange-1", instrument__kind="spot",
+                                 instrument__venue_symbol=symbol)
+        perp = Price.objects.get(instrument__venue__name="exchange-1",
+                                 instrument__kind="perpetual", instrument__venue_symbol=symbol)
+        # Prices move between our read and the state call: equal within a few basis points.
+        assert abs(spot.last / Decimal(sim["spot_last"]) - 1) < Decimal("0.002")
+        assert perp.mark is not None
+        assert abs(perp.mark / Decimal(sim["futures_mark"]) - 1) < Decimal("0.002")
+        assert spot.bid is not None and spot.ask is not None and spot.bid < spot.ask
+    btc = instruments.get(kind="spot", venue_symbol="BTCUSDT")
+    daily = list(Candle.objects.filter(instrument=btc, interval="1d").order_by("open_time"))
+    assert 4 <= len(daily) <= 5
+    klines = requests.get(
+        venues["exchange-1"].base_url + "/api/v3/klines",
+        params={"symbol": "BTCUSDT", "interval": "1d", "limit": 10}, timeout=5,
+    ).json()  # fmt: skip
+    closes = {datetime.fromtimestamp(k[0] / 1000, tz=UTC): Decimal(k[4]) for k in klines}
+    for candle in daily:
+        assert candle.close == closes[candle.open_time]
+    assert Candle.objects.filter(instrument=btc, interval="1m").count() >= 58
+
+
+@pytest.mark.django_db
+def test_it_stores_one_snapshot_and_no_fill_twice_when_a_period_runs_twice(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    cycle(1)
+    fills, snapshots = Fill.objects.count(), AccountSnapshot.objects.count()
+    candles = Candle.objects.count()
+
+    cycle(1)
+
+    assert AccountSnapshot.objects.count() == snapshots == 5
+    assert Fill.objects.count() == fills > 0
+    assert Candle.objects.count() == candles
+
+
+@pytest.mark.django_db
+def test_it_reads_a_new_fill_in_the_next_cycle(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    import ccxt
+
+    from apps.venues.connectors.binance import ccxt_urls
+
+    cycle(1)
+    trader = ccxt.binance({"apiKey": "ex1-spot-key-dev", "secret": "ex1-spot-secret-dev",
+                           "options": {"fetchMarkets": ["spot"], "fetchCurrencies": False}})
+    trader.urls["api"] = ccxt_urls(venues["exchange-1"].base_url)
+    trader.create_order("BTC/USDT", "market", "buy", 0.01)
+
+    cycle(2)
+
+    account = Account.objects.get(venue__name="exchange-1", label="spot")
+    sim_fills = _sim_account(venues["exchange-1"].state(), "ex1-spot-treasury")["fills"]
+    assert Fill.objects.filter(account=account).count() == len(sim_fills) == 4
+    assert FillCursor.objects.filter(account=account, venue_symbol="BTCUSDT").exists()
+
+
+@pytest.mark.django_db
+def test_it_calls_the_after_cycle_hook_once_per_cycle(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    seen: list[datetime] = []
+
+    def receiver(sender: object, period_start: datetime, **_: object) -> None:
+        seen.append(period_start)
+
+    ingest_cycle_completed.connect(receiver, weak=False)
+    try:
+        cycle(3)
+    finally:
+        ingest_cycle_completed.disconnect(receiver)
+
+    assert seen == [datetime(2026, 1, 1, 0, 0, 15, tzinfo=UTC)]
