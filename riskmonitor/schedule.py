@@ -30,12 +30,16 @@ def schedule_table() -> list[ScheduleEntry]:
         ScheduleEntry("scheduler-heartbeat", "core.heartbeat", interval),
         # One entry fans out to a task per enabled venue (apps.venues.ingest.cycle).
         ScheduleEntry("ingest-cycle", "venues.ingest_cycle", interval, queue="ingest"),
+        # Thins the risk snapshot history (apps.risk.retention); cheap, so every 10 minutes.
+        ScheduleEntry("risk-history-downsample", "risk.history_downsample", 600.0),
         # Four-eyes proposals lapse after 24 h; a minute's lateness is harmless.
         ScheduleEntry("limit-requests-expire", "limits.requests_expire", 60.0),
         # Alerts left unacknowledged past their policy's delay escalate; open ones re-notify.
         ScheduleEntry("alerts-escalate", "alerts.escalate", 60.0, queue="alerts"),
         # The outbox is also kicked after each commit that queues; this catches retries.
         ScheduleEntry("alerts-deliver", "alerts.notifications_deliver", 5.0, queue="alerts"),
+        # Open circuit breakers close once conditions stayed clear for recovery_time_minutes.
+        ScheduleEntry("breaker-recover", "breaker.recover", 30.0),
     ]
 
 

@@ -88,8 +88,10 @@ INSTALLED_APPS = [
     "apps.venues",
     "apps.marketdata",
     "apps.positions",
+    "apps.risk",
     "apps.limits",
     "apps.alerts",
+    "apps.breaker",
 ]
 
 MIDDLEWARE = [

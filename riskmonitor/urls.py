@@ -11,8 +11,10 @@ urlpatterns = [
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/limits/", include("apps.limits.urls")),
     path("admin/", admin.site.urls),
+    path("", include("apps.risk.urls")),
     path("", include("apps.alerts.urls")),
     path("", include("apps.venues.urls")),
+    path("", include("apps.breaker.urls")),
 ]
 
 handler404 = "apps.core.apis.not_found"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -45,7 +46,9 @@ class AlertAdmin(ReadOnlyAdmin):
     actions = ("acknowledge",)
 
     @admin.action(description="Acknowledge selected alerts", permissions=["acknowledge"])
-    def acknowledge(self, request: HttpRequest, queryset: QuerySet[Alert]) -> TemplateResponse | None:
+    def acknowledge(
+        self, request: HttpRequest, queryset: QuerySet[Alert]
+    ) -> TemplateResponse | None:
         form = AcknowledgeForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return self._acknowledge_form(request, queryset, form)
@@ -70,7 +73,7 @@ class AlertAdmin(ReadOnlyAdmin):
             "alerts": queryset,
             "form": form,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/alerts/alert/acknowledge.html", context)
 

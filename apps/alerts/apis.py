@@ -24,7 +24,7 @@ _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
 
 class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
     alert_id = serializers.CharField(source="public_id")
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
 
     class Meta:
         model = Alert

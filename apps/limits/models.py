@@ -13,8 +13,19 @@ from django.utils import timezone
 
 from apps.limits.kinds import BREACH_TYPES, KINDS
 
-VALUE = {"max_digits": 28, "decimal_places": 10}
-WARN_AT = {"max_digits": 6, "decimal_places": 4}
+VALUE_DIGITS, VALUE_PLACES = 28, 10  # up to 10^18 USD, 10 decimals
+WARN_DIGITS, WARN_PLACES = 6, 4
+
+
+def _value_field() -> models.DecimalField:
+    return models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
+
+
+def _warn_at_field() -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=WARN_DIGITS, decimal_places=WARN_PLACES, null=True, blank=True
+    )
+
 _WARN_AT_VALID = Q(warn_at_utilization__isnull=True) | Q(
     warn_at_utilization__gt=0, warn_at_utilization__lte=1
 )
@@ -38,9 +49,9 @@ class Limit(models.Model):
     breach_type = models.CharField(max_length=40, choices=[(b, b) for b in BREACH_TYPES])
     scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
     scope = models.CharField(max_length=100)  # "BTC-USD", "BTC", "portfolio", "*" (every)
-    value = models.DecimalField(**VALUE)
+    value = _value_field()
     unit = models.CharField(max_length=16)
-    warn_at_utilization = models.DecimalField(**WARN_AT, null=True, blank=True)
+    warn_at_utilization = _warn_at_field()
     enabled = models.BooleanField(default=True)
     source = models.CharField(max_length=8, choices=LimitSource.choices, default=LimitSource.YAML)
     created_at = models.DateTimeField(default=timezone.now)
@@ -73,11 +84,11 @@ class LimitChangeRequest(models.Model):
     """
 
     limit = models.ForeignKey(Limit, on_delete=models.PROTECT, related_name="change_requests")
-    before_value = models.DecimalField(**VALUE)
-    before_warn_at_utilization = models.DecimalField(**WARN_AT, null=True, blank=True)
+    before_value = _value_field()
+    before_warn_at_utilization = _warn_at_field()
     before_enabled = models.BooleanField()
-    after_value = models.DecimalField(**VALUE)
-    after_warn_at_utilization = models.DecimalField(**WARN_AT, null=True, blank=True)
+    after_value = _value_field()
+    after_warn_at_utilization = _warn_at_field()
     after_enabled = models.BooleanField()
     reason = models.TextField()
     status = models.CharField(

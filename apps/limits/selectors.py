@@ -84,7 +84,7 @@ def limits_current(*, portfolio_id: int | None = None) -> LimitsCurrent:
         readings = limits_evaluate(
             limits=[limit_spec_of(limit) for limit in limits],
             figures=snapshot.figures,
-            stale_sources=snapshot.stale_sources,
+            stale_sources=snapshot.sources,
             thresholds=severity_thresholds(),
         )
     by_limit: dict[int, list[LimitReading]] = {}

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class SourceData:
     transfers: list[tuple[float, float]]
     market: dict[str, MarketRow]
     input_as_of: dict[str, str | None]
-    stale_sources: list[str]
+    stale_sources: list[dict[str, Any]]
     notes: Notes
 
 
@@ -155,11 +156,15 @@ def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
         data.quotes, book.symbols, pricing_order=settings.pricing_order,
         asset_aliases=settings.asset_aliases,
     )  # fmt: skip
-    matrix = np.full((data.days, book.n_symbols), np.nan)
+    # The day axis starts at the first day any symbol has a close: days before the history
+    # began are not "no move" days, and a short history must show as one (var_short_history).
+    first = min((days[0] for days, _ in data.closes.values() if days), default=data.first_day)
+    first = max(first, data.first_day)
+    matrix = np.full((data.first_day + data.days - first, book.n_symbols), np.nan)
     for column, symbol in enumerate(book.symbols):
         if symbol in data.closes:
             days, closes = data.closes[symbol]
-            matrix[np.asarray(days, dtype=np.int64) - data.first_day, column] = closes
+            matrix[np.asarray(days, dtype=np.int64) - first, column] = closes
     history = History(
         prices=PriceHistory(closes=matrix),
         equity=build_equity_series(data.equity, data.transfers),
@@ -350,8 +355,13 @@ def _input_as_of(
     return result
 
 
-def _stale(input_as_of: dict[str, str | None], as_of: datetime, limit: float) -> list[str]:
-    return [
-        source for source, at in input_as_of.items()
-        if at is None or (as_of - datetime.fromisoformat(at)).total_seconds() > limit
-    ]  # fmt: skip
+def _stale(
+    input_as_of: dict[str, str | None], as_of: datetime, limit: float
+) -> list[dict[str, Any]]:
+    """Sources older than the staleness limit, or never seen (age None), with their age."""
+    stale = []
+    for source, at in input_as_of.items():
+        age = None if at is None else (as_of - datetime.fromisoformat(at)).total_seconds()
+        if age is None or age > limit:
+            stale.append({"source": source, "as_of": at, "age_seconds": age})
+    return stale

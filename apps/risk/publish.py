@@ -31,11 +31,13 @@ def gauges_set(snapshot: RiskSnapshot) -> None:
     risk_portfolio_pnl.labels("USD").set(snapshot.total_pnl)
     for asset, row in figures.get("deltas", {}).items():
         risk_delta_exposure.labels(asset).set(row["units"])
-    drawdown = figures.get("drawdown", {})
+    drawdown, pnl = figures.get("drawdown", {}), figures.get("pnl", {})
+    start, loss = pnl.get("equity_start_of_day"), pnl.get("daily_loss")
+    daily = loss / start if start and start > 0 and loss is not None else None
     for timeframe, value in (
-        ("current", drawdown.get("drawdown")),
+        ("current", drawdown.get("drawdown")),  # from the high-water mark, a fraction <= 0
         ("max", drawdown.get("max_drawdown")),
-        ("rapid_usd", drawdown.get("rapid_drawdown")),
+        ("daily", daily),  # today's loss over the 00:00 UTC equity, a fraction <= 0
     ):
         if value is not None:
             risk_drawdown.labels(timeframe).set(value)

@@ -24,7 +24,7 @@ def alert_acknowledge(*, alert_id: int, user: Any, comment: str) -> Alert:
     """
     text = _comment_clean(comment)
     if not user.has_perm(ACKNOWLEDGE_PERMISSION):
-        raise PermissionDenied(f"acknowledging alerts needs the {ACKNOWLEDGE_PERMISSION} permission")
+        raise PermissionDenied(f"acknowledging needs the {ACKNOWLEDGE_PERMISSION} permission")
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert_id)
         _check_open(alert)

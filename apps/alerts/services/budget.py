@@ -78,7 +78,7 @@ def _digest_one(channel: str, target: str, policy: AlertPolicy, now: datetime) -
         return 0
     folded = Q(status=NotificationStatus.DIGESTED, digest__isnull=True)
     items = list(
-        Notification.objects.select_for_update(skip_locked=True)
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(folded, channel=channel, target=target)
         .select_related("alert")
         .order_by("id")[:DIGEST_MAX_ITEMS]
@@ -126,4 +126,3 @@ def _digest_item(item: Notification) -> dict[str, Any]:
         "scope": alert.scope if alert else None,
         "utilization": alert.utilization if alert else None,
     }
-

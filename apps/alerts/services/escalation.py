@@ -6,6 +6,7 @@ runs at once neither escalate an alert twice nor wait on each other."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -98,7 +99,7 @@ def _renotify_one(alert_id: int, now: datetime, policy: AlertPolicy) -> bool:
 
 
 def _queue(
-    alert: Alert, policy: AlertPolicy, event: str, event_key: str, targets: list[str] | tuple[str, ...]
+    alert: Alert, policy: AlertPolicy, event: str, event_key: str, targets: Sequence[str]
 ) -> None:
     rows = alert_rows(
         alert,

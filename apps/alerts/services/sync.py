@@ -69,7 +69,7 @@ class _Cycle:
 
 
 def alerts_sync(*, readings: Sequence[LimitReading], context: EvaluationContext) -> SyncResult:
-    """Open, update or resolve the alert of each reading; alerts of other limits stay as they are."""
+    """Open, update or resolve each reading's alert; alerts of other limits stay as they are."""
     cycle = _Cycle(context, policy_current(), timezone.now(), audit_trail_of(context))
     latest = {reading.fingerprint: reading for reading in readings}
     with transaction.atomic():

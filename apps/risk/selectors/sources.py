@@ -24,6 +24,7 @@ from apps.positions.models import (
     PositionLine,
     Transfer,
 )
+from apps.risk.models import RiskSnapshot
 from apps.venues.models import Account, DataSourceStatus, Venue
 
 SECONDS_PER_DAY = 86_400
@@ -67,6 +68,13 @@ def portfolio_accounts(portfolio_id: int) -> list[AccountRef]:
         )  # fmt: skip
     )
     return [AccountRef(*row) for row in rows]
+
+
+def portfolios_with_accounts() -> list[int]:
+    """Ids of the portfolios that own at least one enabled account."""
+    return sorted(
+        set(Account.objects.filter(enabled=True).values_list("portfolio_id", flat=True))
+    )
 
 
 def balance_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, str, float]]:
@@ -220,8 +228,6 @@ def source_statuses(venue_names: Sequence[str]) -> list[tuple[str, datetime | No
 
 def equity_samples(portfolio_id: int, before: datetime) -> list[tuple[datetime, float]]:
     """(as_of, equity) of the portfolio's earlier complete snapshots, ascending."""
-    from apps.risk.models import RiskSnapshot
-
     return list(
         RiskSnapshot.objects.filter(
             Q(portfolio_id=portfolio_id) & Q(equity_complete=True) & Q(as_of__lt=before)

@@ -20,7 +20,11 @@ def excerpt(raw: str | bytes | None) -> str:
     if raw is None:
         return ""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    return text[:EXCERPT_LIMIT]
+    # Control characters (a NUL above all) cannot be stored as text: shown escaped instead.
+    shown = "".join(
+        c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text[:EXCERPT_LIMIT]
+    )
+    return shown[:EXCERPT_LIMIT]
 
 
 def now_ms() -> int:

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
+from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
 from apps.venues.connectors.validation import now_ms
@@ -107,7 +108,8 @@ def _claims(plans: list[VenuePlan], period_start: datetime) -> Iterator[list[Ven
 
 def _record(done: Future[Harvest], plan: VenuePlan) -> VenueReport:
     try:
-        return harvest_record(done.result())
+        with transaction.atomic():  # a failed write must not poison the connection for others
+            return harvest_record(done.result())
     except Exception:
         # A bug in one venue's pull or store must not lose the others' data.
         log.exception("ingest failed", extra={"venue": plan.name})

@@ -63,7 +63,7 @@ def fills_due(
     assets = _moved_assets(prev, balances) if prev else set()
     moved = _moved_symbols(prev, positions, orders) if prev else set()
     wallet_moved = acct.market == "futures" and bool(assets)  # fees and P&L land in the wallet
-    backfill_from = plan.now_ms - plan.backfill_fills_hours * 3_600_000
+    backfill_from = plan.now_ms - plan.backfill_fills_hours * 3_600_000 + 1  # whole windows
     due = []
     for ref in symbols:
         cursor = acct.cursors.get(ref.venue_symbol)

@@ -55,7 +55,7 @@ def simulators(dev_credentials: dict[str, str]) -> Iterator[dict[str, Any]]:
         sim.stop()
 
 
-def _clear_wire_state() -> None:
+def clear_wire_state() -> None:
     from apps.venues.connectors.store import redis_client, uses_redis
 
     if uses_redis():
@@ -74,7 +74,7 @@ def venues(db: None, simulators: dict[str, Any]) -> dict[str, Any]:
 
     for sim in simulators.values():
         sim.control("POST", "/_sim/reset").raise_for_status()
-    _clear_wire_state()
+    clear_wire_state()
     venues_sync_from_config(apis=get_config().monitor.external_apis)
     for name, sim in simulators.items():
         Venue.objects.filter(name=name).update(
@@ -83,7 +83,7 @@ def venues(db: None, simulators: dict[str, Any]) -> dict[str, Any]:
             breaker_threshold=5, breaker_cooldown_seconds=0.5,
         )  # fmt: skip
     yield simulators
-    _clear_wire_state()
+    clear_wire_state()
 
 
 @pytest.fixture

@@ -33,8 +33,9 @@ NAMED_AS = {
 
 def _named(venue: str) -> set[str]:
     kinds = set(
-        DataSourceStatus.objects.filter(venue__name=venue, consecutive_failures__gt=0)
-        .values_list("last_error_kind", flat=True)
+        DataSourceStatus.objects.filter(venue__name=venue, consecutive_failures__gt=0).values_list(
+            "last_error_kind", flat=True
+        )
     )
     return kinds | ({"quarantine"} if Quarantine.objects.filter(venue__name=venue) else set())
 
@@ -63,7 +64,12 @@ def test_it_keeps_the_last_good_data_and_names_the_fault(
     assert dict(Price.objects.filter(instrument__venue__name="exchange-1")
                 .values_list("instrument_id", "as_of")) == prices_before  # fmt: skip
     assert _named("exchange-1") & NAMED_AS[kind], _named("exchange-1")
-    assert AccountSnapshot.objects.filter(period_start=period(2), account__venue__name="exchange-2").count() == 2
+    assert (
+        AccountSnapshot.objects.filter(
+            period_start=period(2), account__venue__name="exchange-2"
+        ).count()
+        == 2
+    )
 
     sim.control("DELETE", "/_sim/faults").raise_for_status()
     if kind == "rate_limit":
@@ -74,10 +80,16 @@ def test_it_keeps_the_last_good_data_and_names_the_fault(
     time.sleep(0.6)  # past the breaker's cooldown (0.5 s in these tests)
     cycle(4)
 
-    assert AccountSnapshot.objects.filter(period_start=period(4),
-                                          account__venue__name="exchange-1").count() == 2
-    assert all(p.as_of > prices_before[p.instrument_id]
-               for p in Price.objects.filter(instrument__venue__name="exchange-1"))
+    assert (
+        AccountSnapshot.objects.filter(
+            period_start=period(4), account__venue__name="exchange-1"
+        ).count()
+        == 2
+    )
+    assert all(
+        p.as_of > prices_before[p.instrument_id]
+        for p in Price.objects.filter(instrument__venue__name="exchange-1")
+    )
 
 
 @pytest.mark.django_db

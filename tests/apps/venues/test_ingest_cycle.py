@@ -71,7 +71,9 @@ def test_it_stores_every_accounts_state_as_the_simulators_hold_it(
         for f in state["fills"]:
             stored = fills.get(trade_id=str(f["id"]))
             assert (stored.price, stored.amount, stored.fee) == (
-                Decimal(f["price"]), Decimal(f["qty"]), Decimal(f["commission"])
+                Decimal(f["price"]),
+                Decimal(f["qty"]),
+                Decimal(f["commission"]),
             )
 
 
@@ -112,10 +114,16 @@ def test_it_stores_prices_and_closed_candles_of_every_instrument(
         for base in ("BTC", "ETH", "SOL")
     }
     for symbol, sim in state["prices"].items():
-        spot = Price.objects.get(instrument__venue__name="exchange-1", instrument__kind="spot",
-                                 instrument__venue_symbol=symbol)
-        perp = Price.objects.get(instrument__venue__name="exchange-1",
-                                 instrument__kind="perpetual", instrument__venue_symbol=symbol)
+        spot = Price.objects.get(
+            instrument__venue__name="exchange-1",
+            instrument__kind="spot",
+            instrument__venue_symbol=symbol,
+        )
+        perp = Price.objects.get(
+            instrument__venue__name="exchange-1",
+            instrument__kind="perpetual",
+            instrument__venue_symbol=symbol,
+        )
         # Prices move between our read and the state call: equal within a few basis points.
         assert abs(spot.last / Decimal(sim["spot_last"]) - 1) < Decimal("0.002")
         assert perp.mark is not None
@@ -158,8 +166,13 @@ def test_it_reads_a_new_fill_in_the_next_cycle(
     from apps.venues.connectors.binance import ccxt_urls
 
     cycle(1)
-    trader = ccxt.binance({"apiKey": "ex1-spot-key-dev", "secret": "ex1-spot-secret-dev",
-                           "options": {"fetchMarkets": ["spot"], "fetchCurrencies": False}})
+    trader = ccxt.binance(
+        {
+            "apiKey": "ex1-spot-key-dev",
+            "secret": "ex1-spot-secret-dev",
+            "options": {"fetchMarkets": ["spot"], "fetchCurrencies": False},
+        }
+    )
     trader.urls["api"] = ccxt_urls(venues["exchange-1"].base_url)
     trader.create_order("BTC/USDT", "market", "buy", 0.01)
 

@@ -1,0 +1,133 @@
+"""REST doors of the circuit breaker: read the state and plan, trip or reset, approve a plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.breaker.errors import BreakerConflict
+from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
+from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
+from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
+from apps.core.permissions import HasPermission
+from apps.positions.models import Portfolio
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "conflict with the current state"
+
+
+class StepOutputSerializer(serializers.ModelSerializer[LiquidationStep]):
+    venue = serializers.CharField(source="venue.name", read_only=True)
+    account = serializers.CharField(source="account.label", read_only=True)
+
+    class Meta:
+        model = LiquidationStep
+        fields = (
+            "seq", "venue", "account", "market", "kind", "venue_symbol", "ccxt_symbol", "side",
+            "amount", "reduce_only", "status", "attempts", "last_error", "venue_order_id",
+            "executed_at",
+        )  # fmt: skip
+
+
+class PlanOutputSerializer(serializers.ModelSerializer[LiquidationPlan]):
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    steps = StepOutputSerializer(many=True, read_only=True)
+    skipped = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LiquidationPlan
+        fields = (
+            "id", "status", "trip_reason", "auto", "created_at", "approved_by", "approved_at",
+            "started_at", "finished_at", "correlation_id", "steps", "skipped",
+        )  # fmt: skip
+
+    def get_skipped(self, plan: LiquidationPlan) -> list[str]:
+        return list(plan.sources.get("skipped", []))
+
+
+def breaker_view(portfolio: Portfolio) -> dict[str, Any]:
+    breaker: CircuitBreaker = breaker_of(portfolio)
+    plan = plan_current(breaker)
+    return {
+        "portfolio": portfolio.name, "portfolio_id": portfolio.pk, "state": breaker.state,
+        "reason": breaker.reason or None, "reason_detail": breaker.reason_detail,
+        "trigger_value": breaker.trigger_value, "tripped_at": breaker.tripped_at,
+        "tripped_by": breaker.tripped_by or None,
+        "conditions_clear_since": breaker.conditions_clear_since,
+        "recovery_due_at": breaker.recovery_due_at,
+        "last_evaluated_at": breaker.last_evaluated_at, **switches(),
+        "plan": PlanOutputSerializer(plan).data if plan is not None else None,
+    }  # fmt: skip
+
+
+def _portfolio(ref: Any) -> Portfolio:
+    portfolio = portfolio_find(ref)
+    if portfolio is None:
+        raise NotFound(f"portfolio {ref or '(default)'} does not exist")
+    return portfolio
+
+
+class CircuitBreakerApi(APIView):
+    """GET: the breaker and its current plan (anyone who may view risk). POST: trip or reset."""
+
+    def get_permissions(self) -> list[Any]:
+        perm = "core.view_risk" if self.request.method == "GET" else "core.operate_circuit_breaker"
+        return [IsAuthenticated(), HasPermission.of(perm)()]
+
+    class QuerySerializer(serializers.Serializer[dict[str, Any]]):
+        portfolio = serializers.CharField(max_length=64, required=False)
+
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+        action = serializers.ChoiceField(choices=("trip", "reset"))
+        reason = serializers.CharField(max_length=2000)
+        portfolio = serializers.CharField(max_length=64, required=False)
+
+    @extend_schema(parameters=[QuerySerializer])
+    def get(self, request: Request) -> Response:
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(breaker_view(_portfolio(query.validated_data.get("portfolio"))))
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        portfolio = _portfolio(data.get("portfolio"))
+        operate = breaker_trip if data["action"] == "trip" else breaker_reset
+        try:
+            operate(portfolio_id=portfolio.pk, user=request.user, reason=data["reason"])
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except BreakerConflict as exc:
+            raise Conflict(str(exc)) from None
+        return Response(breaker_view(portfolio))
+
+
+class PlanApproveApi(APIView):
+    permission_classes = [IsAuthenticated, HasPermission.of("core.operate_circuit_breaker")]
+
+    @extend_schema(request=None, responses={200: PlanOutputSerializer})
+    def post(self, request: Request, plan_id: int) -> Response:
+        try:
+            plan = plan_approve(plan_id=plan_id, user=request.user)
+        except LiquidationPlan.DoesNotExist:
+            raise NotFound(f"liquidation plan {plan_id} does not exist") from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except BreakerConflict as exc:
+            raise Conflict(str(exc)) from None
+        return Response(PlanOutputSerializer(plan).data)

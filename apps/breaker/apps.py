@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class BreakerConfig(AppConfig):
+    name = "apps.breaker"
+    label = "breaker"
+    verbose_name = "Circuit breaker and emergency liquidation"
+
+    def ready(self) -> None:
+        from apps.breaker.hooks import connect
+
+        connect()

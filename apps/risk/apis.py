@@ -1,0 +1,162 @@
+"""HTTP doors of the risk app: parse, call one selector or service, render. Every figure
+comes from the stored snapshot (what-if computes without storing)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.permissions import HasPermission
+from apps.positions.models import Portfolio
+from apps.risk.models import RiskSnapshot
+from apps.risk.selectors.snapshots import (
+    PortfolioNotFound,
+    latest_snapshot,
+    latest_trace,
+    pnl_summary,
+    portfolio_resolve,
+    positions_summary,
+    snapshot_headline,
+    snapshot_history,
+)
+from apps.risk.whatif import TradeSpec, WhatIfRejected, what_if_assess
+
+HISTORY_PATTERN = re.compile(r"^(\d{1,3})([hd])$")
+MAX_HISTORY = timedelta(days=31)
+
+
+def _portfolio(request: Request) -> Portfolio:
+    try:
+        return portfolio_resolve(request.query_params.get("portfolio"))
+    except PortfolioNotFound as error:
+        raise ValidationError({"portfolio": [str(error)]}) from error
+
+
+def _latest(portfolio: Portfolio) -> RiskSnapshot:
+    snapshot = latest_snapshot(portfolio_id=portfolio.pk)
+    if snapshot is None:
+        raise NotFound(f"no risk snapshot yet for portfolio {portfolio.name!r}")
+    return snapshot
+
+
+class _ViewRisk(APIView):
+    permission_classes = [HasPermission.of("core.view_risk")]
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+class RiskStatusApi(_ViewRisk):
+    def get(self, request: Request) -> Response:
+        return Response(snapshot_headline(_latest(_portfolio(request))))
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+class PositionsSummaryApi(_ViewRisk):
+    def get(self, request: Request) -> Response:
+        return Response(positions_summary(_latest(_portfolio(request))))
+
+
+class PortfolioPnlApi(_ViewRisk):
+    class InputSerializer(serializers.Serializer):
+        history = serializers.CharField(required=False)
+
+        def validate_history(self, value: str) -> timedelta:
+            match = HISTORY_PATTERN.match(value)
+            if match is None:
+                raise serializers.ValidationError("expected <n>h or <n>d, e.g. 24h")
+            amount, unit = int(match.group(1)), match.group(2)
+            span = timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
+            if not timedelta(0) < span <= MAX_HISTORY:
+                raise serializers.ValidationError("must be between 1h and 31d")
+            return span
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        portfolio = _portfolio(request)
+        body: dict[str, Any] = pnl_summary(_latest(portfolio))
+        span = params.validated_data.get("history")
+        if span is not None:
+            since = timezone.now() - span
+            body["history"] = snapshot_history(portfolio_id=portfolio.pk, since=since)
+        return Response(body)
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+class RiskCalculationsDebugApi(APIView):
+    permission_classes = [HasPermission.of("core.view_debug")]
+
+    def get(self, request: Request) -> Response:
+        portfolio = _portfolio(request)
+        trace = latest_trace(portfolio_id=portfolio.pk)
+        if trace is None:
+            raise NotFound(f"no risk calculation yet for portfolio {portfolio.name!r}")
+        return Response({
+            "portfolio": portfolio.name, "snapshot_id": trace.snapshot_id,
+            "updated_at": trace.updated_at.isoformat(), **trace.trace,
+        })  # fmt: skip
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError("must be a finite number")
+    return value
+
+
+class WhatIfApi(_ViewRisk):
+    class TradeSerializer(serializers.Serializer):
+        venue = serializers.CharField(max_length=64)
+        account = serializers.CharField(max_length=64)
+        symbol = serializers.CharField(max_length=32)
+        side = serializers.ChoiceField(choices=["buy", "sell"], required=False)
+        size = serializers.FloatField(validators=[_finite])
+        price = serializers.FloatField(required=False, validators=[_finite])
+        kind = serializers.ChoiceField(choices=["spot", "perpetual"])
+        multiplier = serializers.FloatField(required=False, default=1.0, validators=[_finite])
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            errors: dict[str, str] = {}
+            if attrs["size"] == 0:
+                errors["size"] = "must not be 0"
+            elif "side" in attrs and attrs["size"] < 0:
+                errors["size"] = "must be > 0 when side is given (side carries the sign)"
+            if attrs.get("price") is not None and attrs["price"] <= 0:
+                errors["price"] = "must be > 0"
+            if attrs["multiplier"] <= 0:
+                errors["multiplier"] = "must be > 0"
+            if errors:
+                raise serializers.ValidationError(errors)
+            if attrs.pop("side", None) == "sell":
+                attrs["size"] = -attrs["size"]
+            return attrs
+
+    class InputSerializer(serializers.Serializer):
+        trades = serializers.ListField(min_length=1, max_length=100)
+
+        def validate_trades(self, value: list[Any]) -> list[dict[str, Any]]:
+            serializer = WhatIfApi.TradeSerializer(data=value, many=True)
+            serializer.is_valid(raise_exception=True)
+            return list(serializer.validated_data)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        portfolio = _portfolio(request)
+        trades = [TradeSpec(**t) for t in body.validated_data["trades"]]
+        try:
+            result = what_if_assess(portfolio_id=portfolio.pk, trades=trades)
+        except WhatIfRejected as error:
+            raise ValidationError({error.field: [error.reason]}) from error
+        return Response({"portfolio": portfolio.name, **result})

@@ -1,0 +1,174 @@
+"""Writes of the risk app: one RiskSnapshot per (portfolio, cycle), and the history thinning."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_record, system_actor
+from apps.core.metrics import risk_monitor_latency_seconds
+from apps.risk.figures import headline_columns
+from apps.risk.loaders import SourceData, build_inputs, load_sources
+from apps.risk.models import RiskSnapshot, RiskTrace
+from apps.risk.publish import snapshot_publish_on_commit
+from apps.risk.retention import snapshots_to_drop
+from apps.risk.selectors.sources import portfolios_with_accounts
+from apps.risk.settings import risk_settings
+from apps.risk.trace import calculation_trace
+from riskmonitor.engine import RiskAssessment, assess
+
+ACTOR = system_actor("risk-engine")
+log = logging.getLogger(__name__)
+
+
+class StageTimer:
+    """Milliseconds per stage; each stage is also observed in the latency histogram."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._record(name, time.perf_counter() - began)
+
+    def finish(self) -> dict[str, float]:
+        self._record("total", time.perf_counter() - self.started)
+        return self.ms
+
+    def _record(self, name: str, seconds: float) -> None:
+        self.ms[name] = round(seconds * 1000.0, 3)
+        risk_monitor_latency_seconds.labels(name).observe(seconds)
+
+
+def evaluate_risk(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapshot:
+    """The portfolio's risk snapshot of the cycle: computed and stored once, then returned as
+    stored (a second call for the same cycle, or a concurrent one, returns the first's row)."""
+    existing = _snapshot_of(portfolio_id, cycle_start)
+    if existing is not None:
+        return existing
+    timer = StageTimer()
+    settings = risk_settings()
+    as_of = timezone.now()
+    with timer.stage("load"):
+        data = load_sources(portfolio_id=portfolio_id, as_of=as_of, settings=settings)
+    with timer.stage("build"):
+        inputs = build_inputs(data, settings)
+    with timer.stage("engine"):
+        assessment = assess(inputs, settings.params)
+    try:
+        with transaction.atomic():
+            with timer.stage("store"):
+                snapshot = _store(portfolio_id, cycle_start, as_of, data, assessment)
+                trace = calculation_trace(data, inputs, assessment, settings.params)
+                _trace_replace(portfolio_id, snapshot, trace)
+                _audit(snapshot)
+            snapshot.compute_ms = timer.finish()
+            RiskSnapshot.objects.filter(pk=snapshot.pk).update(compute_ms=snapshot.compute_ms)
+            snapshot_publish_on_commit(snapshot)
+    except IntegrityError:
+        # Another worker stored this cycle between our check and our insert: theirs stands.
+        return RiskSnapshot.objects.get(portfolio_id=portfolio_id, cycle_start=cycle_start)
+    return snapshot
+
+
+def _snapshot_of(portfolio_id: int, cycle_start: datetime) -> RiskSnapshot | None:
+    return RiskSnapshot.objects.filter(portfolio_id=portfolio_id, cycle_start=cycle_start).first()
+
+
+def _store(
+    portfolio_id: int, cycle_start: datetime, as_of: datetime, data: SourceData,
+    assessment: RiskAssessment,
+) -> RiskSnapshot:
+    figures: dict[str, Any] = assessment.to_dict()
+    mark_sources = {n: r["mark_source"] for n, r in figures["symbols"].items()}
+    figures["inputs"] = {
+        "cost_basis_assumed": data.notes.cost_basis_assumed,
+        "unmapped_symbols": data.notes.unmapped_symbols,
+        "unpriced_transfers": data.notes.unpriced_transfers,
+        "missing_accounts": data.notes.missing_accounts,
+        "par_priced": sorted(n for n, source in mark_sources.items() if source == "par"),
+        "history_instruments": data.notes.history_instruments,
+        "open_orders": data.notes.open_orders,
+    }
+    flags = [*assessment.flags, *data.notes.flags()]
+    if data.stale_sources:
+        flags.append("stale_sources")
+    return RiskSnapshot.objects.create(
+        portfolio_id=portfolio_id, cycle_start=cycle_start, as_of=as_of,
+        engine_version=assessment.engine_version, figures=figures, **headline_columns(figures),
+        input_as_of=data.input_as_of, stale_sources=data.stale_sources, flags=flags,
+    )  # fmt: skip
+
+
+def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, trace: dict[str, Any]) -> None:
+    RiskTrace.objects.update_or_create(
+        portfolio_id=portfolio_id, defaults={"snapshot": snapshot, "trace": trace}
+    )
+
+
+def _audit(snapshot: RiskSnapshot) -> None:
+    audit_record(
+        event_type="risk.snapshot_created",
+        actor=ACTOR,
+        payload={
+            "snapshot_id": snapshot.pk,
+            "portfolio_id": snapshot.portfolio_id,
+            "cycle_start": snapshot.cycle_start.isoformat(),
+            "as_of": snapshot.as_of.isoformat(),
+            "engine_version": snapshot.engine_version,
+            "equity": snapshot.equity,
+            "total_pnl": snapshot.total_pnl,
+            "var_hist_99": snapshot.var_hist_99,
+            "input_as_of": snapshot.input_as_of,
+            "stale_sources": snapshot.stale_sources,
+            "flags": snapshot.flags,
+        },
+        level="warn" if snapshot.stale_sources else "info",
+    )
+
+
+def risk_cycle(*, cycle_start: datetime) -> list[int]:
+    """Evaluate every portfolio with an enabled account for the cycle; returns snapshot ids.
+    One portfolio's failure is logged and does not stop the others."""
+    ids = []
+    for portfolio_id in portfolios_with_accounts():
+        try:
+            ids.append(evaluate_risk(portfolio_id=portfolio_id, cycle_start=cycle_start).pk)
+        except Exception:
+            log.exception("risk evaluation failed", extra={"portfolio": portfolio_id})
+    return ids
+
+
+def risk_history_downsample(*, now: datetime | None = None) -> int:
+    """Thin the snapshot history (apps.risk.retention); returns how many rows were deleted."""
+    moment = now or timezone.now()
+    hours = risk_settings().history_full_rate_hours
+    # Only rows past the full-rate window are candidates; protecting an older row as "latest"
+    # or "day mark" when a newer one exists only keeps one row more than needed.
+    keys = RiskSnapshot.objects.filter(as_of__lt=moment - timedelta(hours=hours)).values_list(
+        "id", "portfolio_id", "as_of", "equity_complete"
+    )
+    drop = snapshots_to_drop(keys.iterator(chunk_size=5000), now=moment, full_rate_hours=hours)
+    if not drop:
+        return 0
+    with transaction.atomic():
+        deleted = 0
+        for start in range(0, len(drop), 5000):
+            deleted += RiskSnapshot.objects.filter(pk__in=drop[start : start + 5000]).delete()[0]
+        audit_record(
+            event_type="risk.history_downsampled", actor=ACTOR,
+            payload={"deleted": deleted, "now": moment.isoformat(), "full_rate_hours": hours},
+        )  # fmt: skip
+    return deleted

@@ -1,0 +1,171 @@
+"""Alert path benchmark: breach detected -> alert stored and its notifications queued.
+
+    python bench/alerts.py [--runs 500] [--max-seconds 60]
+
+Each run hands ``alerts_sync`` one new breached reading (a fingerprint never seen before) and
+times the call, commit included: the alert row, its outbox rows, the audit event, and the
+after-commit kick of the deliverer. Runs on a throwaway database that it creates and drops
+(``test_riskmonitor_bench_alerts`` on the server of DATABASE_URL; in embedded mode an in-memory
+SQLite). The Celery broker is in-memory here, so nothing reaches a running worker. Prints one
+JSON object; the target is p99 <= 10 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+BENCH_DATABASE = "riskmonitor_bench_alerts"
+WARMUP_RUNS = 20
+TARGET_P99_MS = 10.0
+
+
+def main() -> None:
+    args = _arguments()
+    _setup_django()
+    with _throwaway_database():
+        _run(WARMUP_RUNS, offset=0, max_seconds=args.max_seconds)
+        samples = _run(args.runs, offset=WARMUP_RUNS, max_seconds=args.max_seconds)
+        counts = _counts()
+    print(json.dumps({"backend": _vendor(), **_figures(samples), **counts}, indent=2))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=500, help="new breaches synced, one by one")
+    parser.add_argument("--max-seconds", type=float, default=60.0, help="stop measuring after")
+    return parser.parse_args()
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Never the working database: the same server, a database of the bench's own.
+        os.environ["DATABASE_URL"] = urlparse(url)._replace(path=f"/{BENCH_DATABASE}").geturl()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
+    os.environ.setdefault("RISK_MONITOR_LOG_LEVEL", "warning")
+    import django
+
+    django.setup()
+    from riskmonitor.celery import app
+
+    app.conf.broker_url = "memory://"
+    for name in ("riskmonitor.audit", "riskmonitor.alerts"):
+        logger = logging.getLogger(name)
+        logger.handlers = [logging.NullHandler()]
+        logger.propagate = False
+
+
+@contextmanager
+def _throwaway_database() -> Iterator[None]:
+    from django.test.utils import setup_databases, teardown_databases
+
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        teardown_databases(old_config, verbosity=0)
+
+
+def _run(runs: int, *, offset: int, max_seconds: float) -> list[float]:
+    from apps.alerts.services import alerts_sync
+
+    context = _context()
+    samples: list[float] = []
+    deadline = time.monotonic() + max_seconds
+    for n in range(offset, offset + runs):
+        reading = _reading(n)
+        started = time.perf_counter()
+        alerts_sync(readings=[reading], context=context)
+        samples.append((time.perf_counter() - started) * 1000)
+        if time.monotonic() > deadline:
+            break
+    return samples
+
+
+def _reading(n: int) -> Any:
+    from apps.limits.readings import LimitReading
+
+    return LimitReading(
+        limit_id=n,
+        limit_key=f"bench.position_limits.SYM{n}-USD.max_long",
+        breach_type="position_limit_long",
+        scope_kind="symbol",
+        scope=f"SYM{n}-USD",
+        current=15.0,
+        limit=10.0,
+        utilization=1.5,
+        severity="critical",
+        opening_level=0.8,
+        unit="units",
+    )
+
+
+def _context() -> Any:
+    from apps.limits.readings import EvaluationContext
+
+    return EvaluationContext(
+        portfolio_id=1,
+        snapshot_id=None,
+        as_of=datetime.now(UTC),
+        engine_version="bench",
+        correlation_id="risk-bench-alerts",
+        data_sources_checked=["exchange-1", "exchange-2", "custodian-1"],
+        input_timestamps={"prices": datetime.now(UTC).isoformat()},
+    )
+
+
+def _figures(samples: list[float]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    p99 = _percentile(ordered, 0.99)
+    return {
+        "measure": "alerts_sync of one new breached reading, commit included",
+        "runs": len(samples),
+        "p50_ms": round(_percentile(ordered, 0.50), 3),
+        "p99_ms": round(p99, 3),
+        "max_ms": round(ordered[-1], 3),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+        "target_p99_ms": TARGET_P99_MS,
+        "within_target": p99 <= TARGET_P99_MS,
+    }
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _counts() -> dict[str, int]:
+    from apps.alerts.models import Alert, Notification
+
+    return {
+        "alerts_stored": Alert.objects.count(),
+        "notifications_queued": Notification.objects.count(),
+    }
+
+
+def _vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Wall time of one ingest cycle: the default scenario's 3 venues, then 20 exchange simulators
+with 50 ms of latency injected on every request. Prints JSON.
+
+Runs in stack mode (DATABASE_URL and REDIS_URL set); it creates and drops its own test database.
+    .venv/bin/python bench/ingest.py [--cycles 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
+SCENARIO = ROOT / "simulators" / "scenarios" / "default.yaml"
+CREDENTIALS = {
+    "EXCHANGE_1_SPOT_API_KEY": "ex1-spot-key-dev",
+    "EXCHANGE_1_SPOT_API_SECRET": "ex1-spot-secret-dev",
+    "EXCHANGE_1_FUTURES_API_KEY": "ex1-futures-key-dev",
+    "EXCHANGE_1_FUTURES_API_SECRET": "ex1-futures-secret-dev",
+    "EXCHANGE_2_SPOT_API_KEY": "ex2-spot-key-dev",
+    "EXCHANGE_2_SPOT_API_SECRET": "ex2-spot-secret-dev",
+    "EXCHANGE_2_FUTURES_API_KEY": "ex2-futures-key-dev",
+    "EXCHANGE_2_FUTURES_API_SECRET": "ex2-futures-secret-dev",
+    "CUSTODIAN_API_KEY": "dev-custodian-key",
+}
+_period = iter(range(1, 10_000))
+
+
+def _next_period() -> datetime:
+    return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=5 * next(_period))
+
+
+def _timed(venue_ids: list[int]) -> float:
+    from apps.venues.ingest.cycle import ingest_venues
+
+    started = time.perf_counter()
+    reports = ingest_venues(venue_ids, _next_period())
+    elapsed = time.perf_counter() - started
+    errors = [e for r in reports for e in r.errors]
+    if errors:
+        raise SystemExit(f"cycle had errors: {errors[:3]}")
+    return elapsed
+
+
+def _measure(venue_ids: list[int], cycles: int) -> dict[str, Any]:
+    _timed(venue_ids)  # first contact: instruments and candle backfill, not measured
+    _timed(venue_ids)  # fills' first sweep done: now steady state
+    together = [_timed(venue_ids) for _ in range(cycles)]
+    alone = {vid: statistics.median(_timed([vid]) for _ in range(3)) for vid in venue_ids}
+    slowest = max(alone.values())
+    return {
+        "venues": len(venue_ids),
+        "cycle_seconds_median": round(statistics.median(together), 4),
+        "cycle_seconds_max": round(max(together), 4),
+        "slowest_single_venue_seconds": round(slowest, 4),
+        "ratio_to_slowest_venue": round(statistics.median(together) / slowest, 2),
+    }
+
+
+def _point(name: str, base_url: str, **fields: Any) -> None:
+    from apps.venues.models import Venue
+
+    Venue.objects.filter(name=name).update(
+        base_url=base_url, backfill_daily_days=30, backfill_minute_hours=1, **fields
+    )
+
+
+def _default_scenario(stack: ExitStack, cycles: int) -> dict[str, Any]:
+    from apps.venues.models import Venue
+    from apps.venues.services import venues_sync_from_config
+    from riskmonitor.conf import get_config
+    from simulators.harness import start_custodian, start_exchange
+
+    venues_sync_from_config(apis=get_config().monitor.external_apis)
+    sims = {
+        "exchange-1": stack.enter_context(start_exchange("exchange-1", SCENARIO)),
+        "exchange-2": stack.enter_context(start_exchange("exchange-2", SCENARIO)),
+        "custodian-1": stack.enter_context(start_custodian(SCENARIO)),
+    }
+    for name, sim in sims.items():
+        _point(name, sim.base_url)
+    return _measure(list(Venue.objects.values_list("pk", flat=True)), cycles)
+
+
+def _twenty_venues(stack: ExitStack, cycles: int, count: int = 20) -> dict[str, Any]:
+    from apps.positions.services import portfolio_default
+    from apps.venues.models import Account, Venue
+    from simulators.harness import start_exchange
+
+    Venue.objects.update(enabled=False)
+    ids = []
+    for n in range(count):
+        sim = stack.enter_context(start_exchange("exchange-1", SCENARIO, seed=100 + n))
+        sim.control("POST", "/_sim/faults", {"kind": "latency", "latency_ms": 50})
+        venue = Venue.objects.create(name=f"bench-{n:02d}", kind="exchange", adapter="binance",
+                                     base_url=sim.base_url, backfill_daily_days=30,
+                                     backfill_minute_hours=1, weight_per_minute=100_000)
+        for market in ("spot", "futures"):
+            Account.objects.create(
+                venue=venue, label=market, market=market, portfolio=portfolio_default(),
+                api_key_env=f"EXCHANGE_1_{market.upper()}_API_KEY",
+                api_secret_env=f"EXCHANGE_1_{market.upper()}_API_SECRET",
+            )
+        ids.append(venue.pk)
+    return {**_measure(ids, cycles), "latency_ms_per_request": 50}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cycles", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.update(CREDENTIALS)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from apps.venues.connectors.store import redis_client
+
+    setup_test_environment()
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        for key in redis_client().scan_iter("riskmonitor:*"):
+            redis_client().delete(key)
+        with ExitStack() as stack:
+            result = {"default_scenario": _default_scenario(stack, args.cycles)}
+            result["twenty_venues_50ms"] = _twenty_venues(stack, args.cycles)
+        print(json.dumps(result, indent=2))
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

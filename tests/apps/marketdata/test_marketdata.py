@@ -1,0 +1,85 @@
+"""Canonical symbols, instrument/price/candle stores and the selectors the risk engine reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from apps.marketdata.models import Candle, Price
+from apps.marketdata.selectors import daily_closes, latest_prices
+from apps.marketdata.services import candles_store, instruments_store, prices_store
+from apps.marketdata.symbols import canonical_asset, canonical_symbol
+from apps.venues.connectors.base import CandleRow, InstrumentRow, PriceRow
+from apps.venues.models import Venue
+
+ALIASES = {"USDT": "USD", "USDC": "USD", "FDUSD": "USD"}
+DAY_MS = 86_400_000
+
+
+def test_it_folds_stablecoin_quotes_into_usd() -> None:
+    assert canonical_symbol("BTC", "USDT", ALIASES) == "BTC-USD"
+    assert canonical_symbol("eth", "FDUSD", ALIASES) == "ETH-USD"
+    assert canonical_symbol("ETH", "BTC", ALIASES) == "ETH-BTC"
+    assert canonical_asset("USDC", ALIASES) == "USD"
+
+
+@pytest.fixture
+def instruments(db: None) -> dict[tuple[str, str], object]:
+    venue = Venue.objects.create(name="exchange-9", kind="exchange", adapter="binance")
+    rows = [
+        InstrumentRow(
+            "BTCUSDT", kind, "BTC", "USDT", Decimal(1), Decimal("0.01"), Decimal("0.001"), True
+        )
+        for kind in ("spot", "perpetual")
+    ]
+    return dict(instruments_store(venue=venue, rows=rows, aliases=ALIASES))
+
+
+def test_it_maps_spot_and_perpetual_to_one_canonical_symbol(instruments: dict) -> None:
+    assert {i.symbol for i in instruments.values()} == {"BTC-USD"}
+
+
+def test_it_updates_the_latest_price_in_place(instruments: dict) -> None:
+    now = datetime.now(tz=UTC)
+    for last in ("100", "101"):
+        tickers = [
+            PriceRow(
+                "BTCUSDT",
+                "spot",
+                Decimal(last),
+                None,
+                None,
+                None,
+                None,
+                int(now.timestamp() * 1000),
+            )
+        ]
+        prices_store(instruments=instruments, tickers=tickers, marks=[], fetched_at=now)
+
+    assert Price.objects.count() == 1
+    assert latest_prices().get().last == Decimal("101")
+
+
+def _candle(day: int) -> CandleRow:
+    close = Decimal(100 + day)
+    return CandleRow(day * DAY_MS, close, close + 1, close - 1, close, Decimal(5))
+
+
+def test_it_upserts_candles_and_reads_daily_closes_oldest_first(instruments: dict) -> None:
+    spot = instruments[("spot", "BTCUSDT")]
+    today = int(datetime.now(tz=UTC).timestamp() * 1000) // DAY_MS
+    rows = [_candle(day) for day in range(today - 5, today)]
+    candles_store(instrument=spot, interval="1d", rows=rows)
+    candles_store(instrument=spot, interval="1d", rows=rows[-2:])
+
+    closes = daily_closes(["BTC-USD"], days=3)
+
+    assert Candle.objects.count() == 5
+    series = closes[("exchange-9", "BTC-USD")]
+    assert [c for _, c in series] == [Decimal(100 + d) for d in range(today - 4, today)][
+        -len(series) :
+    ]
+    assert series[-1][0] == datetime.fromtimestamp((today - 1) * 86400, tz=UTC)
+    assert series[0][0] >= datetime.now(tz=UTC) - timedelta(days=5)

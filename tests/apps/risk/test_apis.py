@@ -1,0 +1,95 @@
+"""The read APIs return what is stored, and need authentication and the right permission."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.risk.models import RiskSnapshot
+from apps.risk.services import evaluate_risk
+from tests.apps.risk.conftest import NOW, Book
+
+pytestmark = pytest.mark.django_db
+Client = Callable[[str], Any]
+READ_URLS = ["/api/v1/risk/status", "/api/v1/positions/summary", "/api/v1/portfolio/pnl"]
+
+
+@pytest.fixture
+def stored(book: Book) -> RiskSnapshot:
+    return evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+
+
+@pytest.mark.parametrize("url", [*READ_URLS, "/debug/risk-calculations"])
+def test_it_refuses_anonymous_requests(stored: RiskSnapshot, url: str) -> None:
+    assert APIClient().get(url).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("url", READ_URLS)
+def test_it_lets_a_trader_read(stored: RiskSnapshot, api_client_for: Client, url: str) -> None:
+    assert api_client_for("trader").get(url).status_code == 200
+
+
+def test_it_returns_the_stored_status(stored: RiskSnapshot, api_client_for: Client) -> None:
+    body = api_client_for("trader").get("/api/v1/risk/status").json()
+    assert body["snapshot_id"] == stored.pk
+    assert body["equity"] == stored.equity
+    assert body["var"]["historical_var_99"] == stored.var_hist_99
+    assert body["exposure"]["leverage"] == stored.leverage
+    assert body["drawdown"]["drawdown"] == stored.drawdown
+    assert body["engine_version"] == "1.0.0"
+    assert body["age_seconds"] == 0.0
+    assert body["stale_sources"] == []
+
+
+def test_it_returns_net_positions_with_venues(stored: RiskSnapshot, api_client_for: Client) -> None:
+    body = api_client_for("trader").get("/api/v1/positions/summary").json()
+    btc = next(p for p in body["positions"] if p["symbol"] == "BTC-USD")
+    assert btc["net_size"] == 2.5
+    assert btc["by_venue"] == {"exchange-1": 5.0, "exchange-2": -2.5}
+    assert btc["mark_status"] == "fresh" and btc["mark"] == 62000.0
+    assert {p["symbol"] for p in body["positions"]} == {"BTC-USD", "ETH-USD"}
+
+
+def test_it_returns_pnl_with_attribution_and_history(
+    stored: RiskSnapshot, api_client_for: Client
+) -> None:
+    body = api_client_for("trader").get("/api/v1/portfolio/pnl?history=24h").json()
+    assert body["total_pnl"] == stored.total_pnl
+    assert body["daily_pnl"] == stored.daily_pnl
+    assert body["transfers_today"] == 10_000.0
+    assert set(body["attribution"]) == {"by_strategy", "by_venue", "by_symbol"}
+    # the 03-09 12:00 mark is exactly 24 h old; the 23:59 one and this cycle are inside
+    assert [h["equity"] for h in body["history"]][-1] == stored.equity
+    assert len(body["history"]) == 3
+
+
+def test_it_names_a_bad_history_parameter(stored: RiskSnapshot, api_client_for: Client) -> None:
+    response = api_client_for("trader").get("/api/v1/portfolio/pnl?history=yesterday")
+    assert response.status_code == 400
+    assert "history" in response.json()["fields"]
+
+
+def test_it_names_an_unknown_portfolio(stored: RiskSnapshot, api_client_for: Client) -> None:
+    response = api_client_for("trader").get("/api/v1/risk/status?portfolio=nope")
+    assert response.status_code == 400
+    assert "portfolio" in response.json()["fields"]
+
+
+def test_it_shows_the_debug_trace_to_risk_officers_only(
+    stored: RiskSnapshot, api_client_for: Client
+) -> None:
+    assert api_client_for("trader").get("/debug/risk-calculations").status_code == 403
+    response = api_client_for("risk_officer").get("/debug/risk-calculations")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["snapshot_id"] == stored.pk
+    symbols = body["symbols"]
+    exposure = dict(zip(symbols, body["exposures"], strict=True))
+    assert exposure["BTC-USD"] == pytest.approx(2.5 * 62000)
+    # the stored VaR is recomputable from the trace's scenario vector
+    assert -body["scenario_pnl_quantile"]["value"] == pytest.approx(stored.var_hist_99)
+    assert body["positions"]["size"] == [5.0, 10.0, -2.5]
+    assert body["marks_chosen"]["BTC-USD"]["source"] == "exchange-1"
