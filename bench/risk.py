@@ -125,9 +125,16 @@ def _bench(portfolio_id: int, now: datetime, runs: int, deadline: float) -> dict
         "max_ms": round(ordered[-1], 2),
         "stage_p50_ms": {s: round(statistics.median(v), 2) for s, v in stages.items()},
         "peak_traced_memory_mb": round(peak / 1e6, 2),
-        "positions": snapshot.figures["trace_rows"] if "trace_rows" in snapshot.figures else None,
+        "position_rows": _position_rows(portfolio_id),
         "symbols": len(snapshot.figures["symbols"]),
     }
+
+
+def _position_rows(portfolio_id: int) -> int:
+    from apps.risk.models import RiskTrace
+
+    trace = json.loads(RiskTrace.objects.get(portfolio_id=portfolio_id).trace)
+    return len(trace["positions"].get("size", []))
 
 
 def _profile(portfolio_id: int, cycle_start: datetime) -> None:
@@ -294,8 +301,11 @@ def _large_book(now: datetime) -> int:
         ])  # fmt: skip
     # history from the first venue listing each symbol (the pricing-order choice)
     first: dict[str, int] = {}
-    for pk, symbol in Instrument.objects.filter(kind="spot", venue__name__startswith="venue-")\
-            .order_by("venue__name").values_list("pk", "symbol"):
+    for pk, symbol in (
+        Instrument.objects.filter(kind="spot", venue__name__startswith="venue-")
+        .order_by("venue__name")
+        .values_list("pk", "symbol")
+    ):
         first.setdefault(symbol, pk)
     _candles(list(first.values()), 500, now)
     _history(portfolio, now)

@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Risk Monitor API",
     "VERSION": "1.0.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Alert severity and peak severity share one choice set: name it once.
+    "ENUM_NAME_OVERRIDES": {"SeverityEnum": "apps.alerts.models.Severity"},
 }
 
 # Sessions expire: a risk desk terminal left open should not stay logged in overnight.

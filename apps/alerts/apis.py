@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -37,6 +38,7 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
         )  # fmt: skip
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class AlertIdField(serializers.Field[int, Any, Any, Any]):
     """Accepts 12 or "alert-12"."""
 

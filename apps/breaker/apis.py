@@ -56,7 +56,25 @@ class PlanOutputSerializer(serializers.ModelSerializer[LiquidationPlan]):
         return list(plan.sources.get("skipped", []))
 
 
+class BreakerOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    portfolio = serializers.CharField()
+    portfolio_id = serializers.IntegerField()
+    state = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+    reason_detail = serializers.CharField()
+    trigger_value = serializers.FloatField(allow_null=True)
+    tripped_at = serializers.DateTimeField(allow_null=True)
+    tripped_by = serializers.CharField(allow_null=True)
+    conditions_clear_since = serializers.DateTimeField(allow_null=True)
+    recovery_due_at = serializers.DateTimeField(allow_null=True)
+    last_evaluated_at = serializers.DateTimeField(allow_null=True)
+    enabled = serializers.BooleanField()
+    auto_liquidate = serializers.BooleanField()
+    plan = PlanOutputSerializer(allow_null=True)
+
+
 def breaker_view(portfolio: Portfolio) -> dict[str, Any]:
+    """The breaker of the portfolio as the API shows it (render with BreakerOutputSerializer)."""
     breaker: CircuitBreaker = breaker_of(portfolio)
     plan = plan_current(breaker)
     return {
@@ -67,7 +85,7 @@ def breaker_view(portfolio: Portfolio) -> dict[str, Any]:
         "conditions_clear_since": breaker.conditions_clear_since,
         "recovery_due_at": breaker.recovery_due_at,
         "last_evaluated_at": breaker.last_evaluated_at, **switches(),
-        "plan": PlanOutputSerializer(plan).data if plan is not None else None,
+        "plan": plan,
     }  # fmt: skip
 
 
@@ -85,23 +103,24 @@ class CircuitBreakerApi(APIView):
         perm = "core.view_risk" if self.request.method == "GET" else "core.operate_circuit_breaker"
         return [IsAuthenticated(), HasPermission.of(perm)()]
 
-    class QuerySerializer(serializers.Serializer[dict[str, Any]]):
+    class BreakerQuerySerializer(serializers.Serializer[dict[str, Any]]):
         portfolio = serializers.CharField(max_length=64, required=False)
 
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+    class BreakerInputSerializer(serializers.Serializer[dict[str, Any]]):
         action = serializers.ChoiceField(choices=("trip", "reset"))
         reason = serializers.CharField(max_length=2000)
         portfolio = serializers.CharField(max_length=64, required=False)
 
-    @extend_schema(parameters=[QuerySerializer])
+    @extend_schema(parameters=[BreakerQuerySerializer], responses={200: BreakerOutputSerializer})
     def get(self, request: Request) -> Response:
-        query = self.QuerySerializer(data=request.query_params)
+        query = self.BreakerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(breaker_view(_portfolio(query.validated_data.get("portfolio"))))
+        portfolio = _portfolio(query.validated_data.get("portfolio"))
+        return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=BreakerInputSerializer, responses={200: BreakerOutputSerializer})
     def post(self, request: Request) -> Response:
-        body = self.InputSerializer(data=request.data)
+        body = self.BreakerInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         portfolio = _portfolio(data.get("portfolio"))
@@ -114,7 +133,7 @@ class CircuitBreakerApi(APIView):
             raise PermissionDenied(str(exc)) from None
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
-        return Response(breaker_view(portfolio))
+        return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
 
 
 class PlanApproveApi(APIView):

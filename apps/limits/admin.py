@@ -4,10 +4,11 @@ only when another risk officer approves it (the actions call the services)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -99,7 +100,7 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
     actions = ["approve", "reject"]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
         limit = Limit.objects.filter(pk=request.GET.get("limit") or 0).first()
         if limit is not None:
             initial.update(after_value=limit.value, after_enabled=limit.enabled,
@@ -123,7 +124,7 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         created = services.limit_change_propose(
-            proposer=request.user,  # type: ignore[arg-type]
+            proposer=cast(User, request.user),
             reason=obj.reason,
             limit_id=obj.limit_id,
             value=obj.after_value,
@@ -145,7 +146,7 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[LimitChangeRequest], how: str
     ) -> None:
-        user: Any = request.user
+        user = cast(User, request.user)
         for change in queryset:
             try:
                 if how == "approve":

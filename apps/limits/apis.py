@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from drf_spectacular.utils import extend_schema
+from django.contrib.auth.models import User
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +37,7 @@ def refusal(exc: LimitError) -> Response:
     return Response({"error": str(exc)}, status=_STATUS.get(type(exc), 400))
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PlainDecimalField(serializers.Field):
     """A stored Decimal as exact text without padding zeros ("5000000", "0.8")."""
 
@@ -87,7 +90,7 @@ class LimitCurrentOutput(serializers.Serializer):
     unit = serializers.CharField(source="limit.unit")
     warn_at_utilization = PlainDecimalField(source="limit.warn_at_utilization", allow_null=True)
     enabled = serializers.BooleanField(source="limit.enabled")
-    source = serializers.CharField(source="limit.source")
+    source = serializers.CharField(source="limit.source")  # type: ignore[assignment]
     updated_at = serializers.DateTimeField(source="limit.updated_at")
     utilization = serializers.FloatField(allow_null=True)
     severity = serializers.CharField(allow_null=True)
@@ -99,9 +102,11 @@ class LimitsCurrentApi(APIView):
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
 
+    @extend_schema_serializer(component_name="LimitsCurrentFilter")
     class FilterSerializer(serializers.Serializer):
         portfolio = serializers.IntegerField(required=False, min_value=1)
 
+    @extend_schema_serializer(component_name="LimitsCurrent")
     class OutputSerializer(serializers.Serializer):
         snapshot_id = serializers.IntegerField(source="snapshot.id", allow_null=True)
         as_of = serializers.DateTimeField(source="snapshot.as_of", allow_null=True)
@@ -121,6 +126,7 @@ class LimitChangeProposeApi(APIView):
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
 
+    @extend_schema_serializer(component_name="LimitChangeProposal")
     class InputSerializer(serializers.Serializer):
         limit_key = serializers.CharField(required=False, max_length=200)
         limit_id = serializers.IntegerField(required=False, min_value=1)
@@ -145,7 +151,7 @@ class LimitChangeProposeApi(APIView):
         data = dict(body.validated_data)
         try:
             created = services.limit_change_propose(
-                proposer=request.user,
+                proposer=cast(User, request.user),
                 reason=data["reason"],
                 limit_key=data.get("limit_key"),
                 limit_id=data.get("limit_id"),
@@ -174,7 +180,7 @@ class LimitChangeApproveApi(APIView):
         try:
             decided = services.limit_change_approve(
                 request_id=request_id,
-                approver=request.user,
+                approver=cast(User, request.user),
                 comment=body.validated_data.get("comment", ""),
             )
         except LimitError as exc:
@@ -194,7 +200,7 @@ class LimitChangeRejectApi(APIView):
         try:
             decided = services.limit_change_reject(
                 request_id=request_id,
-                decider=request.user,
+                decider=cast(User, request.user),
                 comment=body.validated_data.get("comment", ""),
             )
         except LimitError as exc:

@@ -26,6 +26,7 @@ def _warn_at_field() -> models.DecimalField:
         max_digits=WARN_DIGITS, decimal_places=WARN_PLACES, null=True, blank=True
     )
 
+
 _WARN_AT_VALID = Q(warn_at_utilization__isnull=True) | Q(
     warn_at_utilization__gt=0, warn_at_utilization__lte=1
 )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,8 +55,8 @@ class _Keep(enum.Enum):
 KEEP = _Keep.KEEP  # "leave warn_at_utilization as it is" (None clears it)
 
 
-def _require(user: AbstractBaseUser, permission: str) -> None:
-    if not user.has_perm(permission):  # type: ignore[attr-defined]
+def _require(user: User, permission: str) -> None:
+    if not user.has_perm(permission):
         raise NotAllowed(f"permission {permission} is required")
 
 
@@ -64,7 +64,9 @@ def _limit_for_update(limit_key: str | None, limit_id: int | None) -> Limit:
     if (limit_key is None) == (limit_id is None):
         raise LimitInputError("limit_key", "give exactly one of limit_key and limit_id")
     rows = Limit.objects.select_for_update()
-    limit = rows.filter(key=limit_key).first() if limit_key else rows.filter(pk=limit_id).first()
+    limit = (
+        rows.filter(key=limit_key).first() if limit_key else rows.filter(pk=limit_id or 0).first()
+    )
     if limit is not None:
         return limit
     if limit_key in KEY_ALIASES:
@@ -124,7 +126,7 @@ def _audit(request: LimitChangeRequest, event_type: str, actor: str) -> None:
 
 def limit_change_propose(
     *,
-    proposer: AbstractBaseUser,
+    proposer: User,
     reason: str,
     limit_key: str | None = None,
     limit_id: int | None = None,
@@ -175,7 +177,7 @@ def limit_change_propose(
 
 def _open_request_for_update(request_id: int) -> LimitChangeRequest:
     request = (
-        LimitChangeRequest.objects.select_for_update()
+        LimitChangeRequest.objects.select_for_update(of=("self",))
         .select_related("limit", "proposed_by")
         .filter(pk=request_id)
         .first()
@@ -205,7 +207,7 @@ def _apply(request: LimitChangeRequest, now: datetime) -> None:
 
 
 def _decide(
-    request: LimitChangeRequest, status: str, user: AbstractBaseUser, comment: str, now: datetime
+    request: LimitChangeRequest, status: str, user: User, comment: str, now: datetime
 ) -> None:
     request.status, request.decided_by, request.decided_at = status, user, now
     request.decision_comment = comment.strip()
@@ -213,7 +215,7 @@ def _decide(
 
 
 def limit_change_approve(
-    *, request_id: int, approver: AbstractBaseUser, comment: str = "", now: datetime | None = None
+    *, request_id: int, approver: User, comment: str = "", now: datetime | None = None
 ) -> LimitChangeRequest:
     """Apply a proposed change: only a risk officer other than the proposer may (four eyes)."""
     _require(approver, APPROVE_PERMISSION)
@@ -237,7 +239,7 @@ def limit_change_approve(
 
 
 def limit_change_reject(
-    *, request_id: int, decider: AbstractBaseUser, comment: str = "", now: datetime | None = None
+    *, request_id: int, decider: User, comment: str = "", now: datetime | None = None
 ) -> LimitChangeRequest:
     """Refuse a proposed change (the proposer may withdraw their own); the request is kept."""
     _require(decider, APPROVE_PERMISSION)
@@ -255,7 +257,7 @@ def limit_requests_expire(*, now: datetime | None = None) -> int:
     expired = 0
     with transaction.atomic():
         overdue = (
-            LimitChangeRequest.objects.select_for_update(skip_locked=True)
+            LimitChangeRequest.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("limit", "proposed_by")
             .filter(status=RequestStatus.PROPOSED, expires_at__lte=now)
         )

@@ -41,9 +41,9 @@ def source_ages(
     for item in stale if isinstance(stale, list) else ():
         if not isinstance(item, dict):
             continue
-        name, age = item.get("source") or item.get("name"), item.get("age_seconds")
-        if isinstance(name, str) and isinstance(age, int | float) and name not in ages:
-            ages[name] = float(age)
+        source, age = item.get("source") or item.get("name"), item.get("age_seconds")
+        if isinstance(source, str) and isinstance(age, int | float) and source not in ages:
+            ages[source] = float(age)
     return [StaleSource(name, age) for name, age in sorted(ages.items())]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from apps.positions.models import (
     AccountSnapshot,
@@ -60,15 +60,17 @@ class CustodyPull:
     transfers: list[TransferRow]
 
 
-def _claim(
+def _snapshot_new(
     account: Account, period_start: datetime, as_of_ms: int, fetched_at: datetime
-) -> AccountSnapshot | None:
-    """The cycle's snapshot row, or None when this cycle was already stored (idempotent)."""
-    snapshot, created = AccountSnapshot.objects.get_or_create(
-        account=account, period_start=period_start,
-        defaults={"as_of": to_datetime(as_of_ms), "fetched_at": fetched_at},
+) -> AccountSnapshot:
+    return AccountSnapshot.objects.create(
+        account=account, period_start=period_start, as_of=to_datetime(as_of_ms),
+        fetched_at=fetched_at,
     )  # fmt: skip
-    return snapshot if created else None
+
+
+def _stored_already(account: Account, period_start: datetime) -> bool:
+    return AccountSnapshot.objects.filter(account=account, period_start=period_start).exists()
 
 
 def _balance_lines(snapshot: AccountSnapshot, rows: Iterable[BalanceRow]) -> None:
@@ -122,11 +124,12 @@ def fills_store(*, account: Account, rows: Iterable[FillRow], canonical: Canonic
 
 
 def _advance_cursors(account: Account, read_until: dict[str, int], at: datetime) -> None:
-    for venue_symbol, until_ms in read_until.items():
-        FillCursor.objects.update_or_create(
-            account=account, venue_symbol=venue_symbol,
-            defaults={"last_time": to_datetime(until_ms), "swept_at": at},
-        )  # fmt: skip
+    FillCursor.objects.bulk_create(
+        [FillCursor(account=account, venue_symbol=symbol, last_time=to_datetime(until),
+                    swept_at=at) for symbol, until in read_until.items()],
+        update_conflicts=True, unique_fields=["account", "venue_symbol"],
+        update_fields=["last_time", "swept_at"],
+    )  # fmt: skip
 
 
 def account_snapshot_store(
@@ -139,15 +142,18 @@ def account_snapshot_store(
 ) -> AccountSnapshot | None:
     """Store one exchange account's cycle in one transaction; None if the cycle was stored."""
     order_kind = "spot" if account.market == "spot" else "perpetual"
-    with transaction.atomic():
-        snapshot = _claim(account, period_start, pull.as_of_ms, fetched_at)
-        if snapshot is None:
-            return None
-        _balance_lines(snapshot, pull.balances)
-        _position_lines(snapshot, pull.positions, canonical)
-        _order_lines(snapshot, pull.orders, order_kind, canonical)
-        fills_store(account=account, rows=pull.fills, canonical=canonical)
-        _advance_cursors(account, pull.fills_read_until, fetched_at)
+    try:
+        with transaction.atomic():
+            snapshot = _snapshot_new(account, period_start, pull.as_of_ms, fetched_at)
+            _balance_lines(snapshot, pull.balances)
+            _position_lines(snapshot, pull.positions, canonical)
+            _order_lines(snapshot, pull.orders, order_kind, canonical)
+            fills_store(account=account, rows=pull.fills, canonical=canonical)
+            _advance_cursors(account, pull.fills_read_until, fetched_at)
+    except IntegrityError:
+        if _stored_already(account, period_start):
+            return None  # another run stored this period first: idempotent
+        raise
     return snapshot
 
 
@@ -181,11 +187,14 @@ def custody_snapshot_store(
     *, account: Account, period_start: datetime, pull: CustodyPull, fetched_at: datetime
 ) -> AccountSnapshot | None:
     """Store one custodian client's cycle in one transaction; None if the cycle was stored."""
-    with transaction.atomic():
-        snapshot = _claim(account, period_start, pull.as_of_ms, fetched_at)
-        if snapshot is None:
+    try:
+        with transaction.atomic():
+            snapshot = _snapshot_new(account, period_start, pull.as_of_ms, fetched_at)
+            _balance_lines(snapshot, pull.balances)
+            _settlements_upsert(account, pull.settlements)
+            _transfers_insert(account, pull.transfers)
+    except IntegrityError:
+        if _stored_already(account, period_start):
             return None
-        _balance_lines(snapshot, pull.balances)
-        _settlements_upsert(account, pull.settlements)
-        _transfers_insert(account, pull.transfers)
+        raise
     return snapshot

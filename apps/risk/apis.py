@@ -3,6 +3,7 @@ comes from the stored snapshot (what-if computes without storing)."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import timedelta
@@ -104,14 +105,13 @@ class RiskCalculationsDebugApi(APIView):
             raise NotFound(f"no risk calculation yet for portfolio {portfolio.name!r}")
         return Response({
             "portfolio": portfolio.name, "snapshot_id": trace.snapshot_id,
-            "updated_at": trace.updated_at.isoformat(), **trace.trace,
+            "updated_at": trace.updated_at.isoformat(), **json.loads(trace.trace),
         })  # fmt: skip
 
 
-def _finite(value: float) -> float:
+def _finite(value: float) -> None:
     if not math.isfinite(value):
         raise serializers.ValidationError("must be a finite number")
-    return value
 
 
 class WhatIfApi(_ViewRisk):

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from apps.risk.costbasis import SpotFill, average_cost
+from apps.risk.history_cache import daily_closes_cached
 from apps.risk.selectors import sources
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef, PriceRef
 from apps.risk.settings import NUMERAIRE, PAR_SOURCE, RiskSettings
@@ -91,17 +92,20 @@ class _Context:
     as_of: datetime
     day_start: datetime
     notes: Notes = field(default_factory=Notes)
+    _canonical: dict[str, str | None] = field(default_factory=dict)
 
     def rank(self, venue: str) -> tuple[int, str]:
         order = self.settings.pricing_order
         return (order.index(venue) if venue in order else len(order), venue)
 
     def canonical(self, symbol: str) -> str | None:
-        try:
-            return canonical_symbol(symbol, self.settings.asset_aliases)
-        except ValueError:
-            self.notes.unmapped_symbols.append(symbol)
-            return None
+        if symbol not in self._canonical:
+            try:
+                self._canonical[symbol] = canonical_symbol(symbol, self.settings.asset_aliases)
+            except ValueError:
+                self.notes.unmapped_symbols.append(symbol)
+                self._canonical[symbol] = None
+        return self._canonical[symbol]
 
 
 def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) -> SourceData:
@@ -119,7 +123,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     history = _history_instruments(ctx, prices)
     end_day = int(day_start.timestamp()) // SECONDS_PER_DAY
     first_day = end_day - (settings.var_lookback_days + 1)
-    by_instrument = sources.daily_closes([p.instrument_id for p in history.values()],
+    by_instrument = daily_closes_cached([p.instrument_id for p in history.values()],
                                          first_day, end_day)  # fmt: skip
     closes = {s: by_instrument[p.instrument_id] for s, p in history.items()
               if p.instrument_id in by_instrument}  # fmt: skip
@@ -128,7 +132,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         *_spot_rows(ctx, accounts, balance_raw, by_snapshot, closes, quotes),
         *_derivative_rows(ctx, accounts, position_raw, by_snapshot),
     ]
-    equity = [(t.timestamp(), e) for t, e in sources.equity_samples(portfolio_id, as_of)]
+    equity = sources.equity_samples(portfolio_id, as_of)
     since = datetime.fromtimestamp(equity[0][0], tz=UTC) if equity else day_start
     ids = [a.id for a in accounts]
     statuses = sources.source_statuses(sorted({a.venue for a in accounts}))
@@ -196,7 +200,7 @@ def _quotes(ctx: _Context, prices: Iterable[PriceRef]) -> list[QuoteRow]:
         key = (price.venue, symbol or "")
         if symbol is None or key in quotes or not (math.isfinite(price.price) and price.price > 0):
             continue
-        quotes[key] = QuoteRow(symbol, price.venue, price.price, price.as_of.timestamp())
+        quotes[key] = QuoteRow(symbol, price.venue, price.price, price.as_of)
     par = [
         QuoteRow(f"{asset}-{NUMERAIRE}", PAR_SOURCE, 1.0, ctx.as_of.timestamp())
         for asset, group in ctx.settings.asset_aliases.items()
@@ -216,8 +220,12 @@ def _balance_rows(
 
 
 def _spot_rows(
-    ctx: _Context, accounts: Sequence[AccountRef], balances: Iterable[tuple[int, str, str, float]],
-    by_snapshot: dict[int, AccountRef], closes: dict[str, Closes], quotes: Sequence[QuoteRow],
+    ctx: _Context,
+    accounts: Sequence[AccountRef],
+    balances: Iterable[tuple[int, str, str, float]],
+    by_snapshot: dict[int, AccountRef],
+    closes: dict[str, Closes],
+    quotes: Sequence[QuoteRow],
 ) -> list[PositionRow]:
     """A spot row per (exchange spot account, non-cash asset held or traded today)."""
     spot = {a.id: a for a in accounts if a.market == "spot" and a.venue_kind == "exchange"}
@@ -229,7 +237,7 @@ def _spot_rows(
     fills: dict[tuple[int, str], list[SpotFill]] = defaultdict(list)
     for account_id, symbol, side, amount, price, at in sources.spot_fills(list(spot)):
         size = amount if side == "buy" else -amount
-        fills[(account_id, symbol)].append(SpotFill(at.timestamp(), size, price))
+        fills[(account_id, symbol)].append(SpotFill(at, size, price))
     today = ctx.day_start.timestamp()
     rows = []
     traded = {k for k in fills if k[1].endswith(f"-{NUMERAIRE}") and not _cash_symbol(ctx, k[1])}
@@ -254,8 +262,11 @@ def _cash_symbol(ctx: _Context, symbol: str) -> bool:
 
 
 def _opening_price(
-    symbol: str, fills: Sequence[SpotFill], closes: dict[str, Closes],
-    quotes: Sequence[QuoteRow], ctx: _Context,
+    symbol: str,
+    fills: Sequence[SpotFill],
+    closes: dict[str, Closes],
+    quotes: Sequence[QuoteRow],
+    ctx: _Context,
 ) -> float:
     """The assumed cost of the lot held before the first stored fill: the daily close of the
     day before that fill (with no fills, the last completed close); else the first fill's
@@ -273,7 +284,9 @@ def _opening_price(
 
 
 def _derivative_rows(
-    ctx: _Context, accounts: Sequence[AccountRef], lines: Iterable[tuple[int, str, float, float, float]],
+    ctx: _Context,
+    accounts: Sequence[AccountRef],
+    lines: Iterable[tuple[int, str, float, float, float]],
     by_snapshot: dict[int, AccountRef],
 ) -> list[PositionRow]:
     """A derivative row per futures position line, plus a size-0 row per (account, symbol)
@@ -304,7 +317,8 @@ def _derivative_rows(
 
 
 def _transfers(
-    ctx: _Context, raw: Iterable[tuple[datetime, str, str, float, str]],
+    ctx: _Context,
+    raw: Iterable[tuple[datetime, str, str, float, str]],
     quotes: Sequence[QuoteRow],
 ) -> list[tuple[float, float]]:
     """External transfers in USD (deposit > 0): cash at par, other assets at their
@@ -338,7 +352,8 @@ def _market_rows(history: dict[str, PriceRef]) -> dict[str, MarketRow]:
 
 
 def _input_as_of(
-    accounts: Iterable[AccountRef], prices: Iterable[PriceRef],
+    accounts: Iterable[AccountRef],
+    prices: Iterable[PriceRef],
     statuses: Iterable[tuple[str, datetime | None, int, str]],
 ) -> dict[str, str | None]:
     """When each source's data is from: accounts (their latest snapshot), each venue's
@@ -347,10 +362,15 @@ def _input_as_of(
         f"account:{a.name}": a.snapshot_as_of.isoformat() if a.snapshot_as_of else None
         for a in accounts
     }
-    newest: dict[str, datetime] = {}
+    newest: dict[str, float] = {}
     for p in prices:
         newest[p.venue] = max(p.as_of, newest.get(p.venue, p.as_of))
-    result.update({f"prices:{venue}": at.isoformat() for venue, at in sorted(newest.items())})
+    result.update(
+        {
+            f"prices:{venue}": datetime.fromtimestamp(at, tz=UTC).isoformat()
+            for venue, at in sorted(newest.items())
+        }
+    )
     result.update({f"source:{s}": at.isoformat() if at else None for s, at, _, _ in statuses})
     return result
 

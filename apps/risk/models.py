@@ -65,7 +65,9 @@ class RiskTrace(models.Model):
         "positions.Portfolio", on_delete=models.CASCADE, related_name="risk_trace"
     )
     snapshot = models.ForeignKey(RiskSnapshot, on_delete=models.SET_NULL, null=True)
-    trace = models.JSONField()
+    # JSON as text, not jsonb: nothing queries inside it, and parsing a large book's trace
+    # into jsonb every cycle cost more than the risk computation itself.
+    trace = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -88,7 +89,10 @@ def _snapshot_of(portfolio_id: int, cycle_start: datetime) -> RiskSnapshot | Non
 
 
 def _store(
-    portfolio_id: int, cycle_start: datetime, as_of: datetime, data: SourceData,
+    portfolio_id: int,
+    cycle_start: datetime,
+    as_of: datetime,
+    data: SourceData,
     assessment: RiskAssessment,
 ) -> RiskSnapshot:
     figures: dict[str, Any] = assessment.to_dict()
@@ -112,10 +116,14 @@ def _store(
     )  # fmt: skip
 
 
-def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, trace: dict[str, Any]) -> None:
-    RiskTrace.objects.update_or_create(
-        portfolio_id=portfolio_id, defaults={"snapshot": snapshot, "trace": trace}
+def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str, Any]) -> None:
+    trace = json.dumps(content, separators=(",", ":"), allow_nan=False)
+    # An UPDATE first: update_or_create would read the previous (large) trace back.
+    updated = RiskTrace.objects.filter(portfolio_id=portfolio_id).update(
+        snapshot=snapshot, trace=trace, updated_at=timezone.now()
     )
+    if not updated:
+        RiskTrace.objects.create(portfolio_id=portfolio_id, snapshot=snapshot, trace=trace)
 
 
 def _audit(snapshot: RiskSnapshot) -> None:

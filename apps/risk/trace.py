@@ -18,7 +18,12 @@ from riskmonitor.engine.var import exposures, scenario_pnl
 
 
 def _columns(rows: list[Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: to_json([getattr(row, name) for row in rows]) for name in names}
+    """One list per field. Row values are already JSON-safe (names, finite floats: the engine's
+    builders refuse NaN), except the Kind enum, written as its name."""
+    columns: dict[str, Any] = {name: [getattr(row, name) for row in rows] for name in names}
+    if "kind" in columns:
+        columns["kind"] = [kind.name.lower() for kind in columns["kind"]]
+    return columns
 
 
 def calculation_trace(

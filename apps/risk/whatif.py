@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.risk.figures import config_limit_utilization, headline_change, headline_columns
 from apps.limits.evaluation import StaleSource, limits_evaluate
 from apps.limits.selectors import limit_specs_enabled, severity_thresholds
+from apps.risk.figures import config_limit_utilization, headline_change, headline_columns
 from apps.risk.loaders import SourceData, build_inputs, load_sources
 from apps.risk.settings import RiskSettings, risk_settings
 from riskmonitor.engine import Kind, RiskAssessment, Trade, apply_trades, assess, canonical_symbol
@@ -79,7 +79,9 @@ def _trade(index: int, spec: TradeSpec, before: RiskAssessment, settings: RiskSe
     except ValueError as error:
         raise WhatIfRejected(f"{where}.symbol", str(error)) from error
     if symbol not in before.symbols.names:
-        raise WhatIfRejected(f"{where}.symbol", f"{symbol} is not in the book (no mark, no history)")
+        raise WhatIfRejected(
+            f"{where}.symbol", f"{symbol} is not in the book (no mark, no history)"
+        )
     price = spec.price
     if price is None:
         mark = float(before.symbols.mark[before.symbols.index(symbol)])

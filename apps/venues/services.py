@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -86,51 +87,59 @@ def source_name(venue: Venue, account: Account | None, endpoint: str) -> str:
     return ":".join([venue.name, *([account.label] if account else []), endpoint])
 
 
-def _status(venue: Venue, account: Account | None, endpoint: str) -> DataSourceStatus:
-    status, _ = DataSourceStatus.objects.get_or_create(
-        source=source_name(venue, account, endpoint),
-        defaults={"venue": venue, "account": account, "endpoint": endpoint},
-    )  # fmt: skip
-    return status
+@dataclass(frozen=True)
+class SourceResult:
+    """How one source fared in a cycle: good data (as of when) or an error (of what kind)."""
+
+    source: str
+    account: Account | None
+    endpoint: str
+    latency_ms: float
+    as_of_ms: int | None = None  # None: failed
+    watermarks: Mapping[str, int] = field(default_factory=dict)
+    error_kind: str = ""
+    error: str = ""
 
 
-def source_success_record(
-    *,
-    venue: Venue,
-    account: Account | None,
-    endpoint: str,
-    latency_ms: float,
-    as_of_ms: int,
-    watermarks: Mapping[str, int],
-    at: datetime,
-) -> None:
-    status = _status(venue, account, endpoint)
+_STATUS_FIELDS = [
+    "last_success_at", "last_error_at", "last_error_kind", "last_error", "latency_ms",
+    "consecutive_failures", "data_as_of", "watermarks", "updated_at",
+]  # fmt: skip
+
+
+def _apply(status: DataSourceStatus, result: SourceResult, at: datetime) -> None:
+    status.latency_ms = result.latency_ms
+    status.updated_at = at
+    if result.as_of_ms is None:
+        status.last_error_at = at
+        status.last_error_kind = result.error_kind
+        status.last_error = result.error[:500]
+        status.consecutive_failures += 1
+        return
     status.last_success_at = at
-    status.latency_ms = latency_ms
     status.consecutive_failures = 0
-    status.data_as_of = to_datetime(as_of_ms)
+    status.data_as_of = to_datetime(result.as_of_ms)
     # Replaced, not merged: keys that vanished (a closed order) must not linger.
-    status.watermarks = dict(watermarks)
-    status.save()
-    age = (at - status.data_as_of).total_seconds()
-    risk_data_staleness_seconds.labels(status.source).set(max(0.0, age))
+    status.watermarks = dict(result.watermarks)
+    risk_data_staleness_seconds.labels(status.source).set(
+        max(0.0, (at - status.data_as_of).total_seconds())
+    )
 
 
-def source_failure_record(
-    *,
-    venue: Venue,
-    account: Account | None,
-    endpoint: str,
-    kind: str,
-    message: str,
-    at: datetime,
-) -> None:
-    status = _status(venue, account, endpoint)
-    status.last_error_at = at
-    status.last_error_kind = kind
-    status.last_error = message[:500]
-    status.consecutive_failures += 1
-    status.save()
+def source_statuses_record(*, venue: Venue, results: list[SourceResult], at: datetime) -> None:
+    """Record a cycle's outcome for each of a venue's sources: one read, one upsert."""
+    known = {s.source: s for s in DataSourceStatus.objects.filter(venue=venue)}
+    rows = []
+    for result in results:
+        status = known.get(result.source) or DataSourceStatus(
+            source=result.source, venue=venue, account=result.account, endpoint=result.endpoint
+        )
+        _apply(status, result, at)
+        rows.append(status)
+    # An upsert rather than bulk_update: one plain statement instead of a CASE per column.
+    DataSourceStatus.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["source"], update_fields=_STATUS_FIELDS
+    )
 
 
 def quarantine_record(

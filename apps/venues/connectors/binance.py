@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import ccxt
 
@@ -80,6 +80,7 @@ def ccxt_urls(base_url: str) -> dict[str, str]:
 
 
 def request_weight(url: str) -> int:
+    """Weight of a request by its path and whether it names a symbol (limit for klines)."""
     parts = urlsplit(url)
     params = dict(parse_qsl(parts.query))
     if parts.path.endswith("/fapi/v1/klines"):
@@ -166,9 +167,11 @@ class _Client(ccxt.binance):
         config: dict[str, Any] | None = None,
     ) -> Any:
         params = params or {}
-        probe = self.sign(path, api, method, dict(params))  # only to learn the URL and signer
-        signed = "X-MBX-APIKEY" in (probe.get("headers") or {})
+        group = api[0] if isinstance(api, list) else str(api)
+        signed = "rivate" in group  # private, fapiPrivate, fapiPrivateV3: sent with the key
         key = key_id(self.apiKey) if signed else "ip"
+        query = urlencode({k: params[k] for k in ("symbol", "limit") if params.get(k)})
+        weight = request_weight(f"{API_PREFIXES.get(group, '')}/{path}?{query}")
 
         def once() -> Any:
             self.raw_status, self.raw_body = None, None
@@ -182,7 +185,7 @@ class _Client(ccxt.binance):
                 raise PayloadRejected("response is not JSON", excerpt(self.raw_body))
             return result
 
-        return self.policy.send(self.endpoint, key, request_weight(probe["url"]), once)
+        return self.policy.send(self.endpoint, key, weight, once)
 
 
 def _ok(payload: Any) -> dict[str, int]:

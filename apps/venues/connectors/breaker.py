@@ -20,6 +20,8 @@ from apps.venues.connectors.base import ErrorKind, SourceError
 from apps.venues.connectors.store import redis_client, uses_redis
 
 MAX_COOLDOWN_SECONDS = 600.0
+HEALTHY_CACHE_SECONDS = 1.0
+_healthy_until: dict[str, float] = {}  # this process: key -> monotonic time
 _memory_lock = threading.Lock()
 _memory: dict[str, dict[str, float]] = {}
 
@@ -83,11 +85,18 @@ class CircuitBreaker:
     def _key(self) -> str:
         return f"riskmonitor:breaker:{self.source}"
 
-    def state(self) -> BreakerState:
+    def state(self, *, fresh: bool = False) -> BreakerState:
+        """The shared state; a healthy one is remembered for a second, so that the calls of a
+        cycle do not each ask Redis (a venue failing is noticed on the next failure)."""
+        cached = _healthy_until.get(self._key, 0.0)
+        if not fresh and cached > time.monotonic():
+            return BreakerState("closed", 0, 0.0, 0)
         raw = _read(self._key)
         failures, opens = int(raw.get("failures", 0)), int(raw.get("opens", 0))
         open_until = raw.get("open_until", 0.0)
         if opens == 0:
+            if failures == 0:
+                _healthy_until[self._key] = time.monotonic() + HEALTHY_CACHE_SECONDS
             return BreakerState("closed", failures, 0.0, 0)
         name = "open" if time.time() < open_until else "half_open"
         return BreakerState(name, failures, open_until, opens)
@@ -110,11 +119,15 @@ class CircuitBreaker:
         _release_probe(self._key)
 
     def success(self) -> None:
+        if _healthy_until.get(self._key, 0.0) > time.monotonic():
+            return
         if _read(self._key):
             _write(self._key, {"failures": 0, "opens": 0, "open_until": 0.0})
+        _healthy_until[self._key] = time.monotonic() + HEALTHY_CACHE_SECONDS
 
     def failure(self) -> None:
-        current = self.state()
+        _healthy_until.pop(self._key, None)
+        current = self.state(fresh=True)
         if current.state == "open":
             return  # calls already in flight when it opened: they do not extend the cooldown
         failures = current.failures + 1
@@ -129,4 +142,5 @@ class CircuitBreaker:
         _write(self._key, {"failures": failures})
 
     def reset(self) -> None:
+        _healthy_until.pop(self._key, None)
         _write(self._key, {"failures": 0, "opens": 0, "open_until": 0.0})

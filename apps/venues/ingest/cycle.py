@@ -21,7 +21,7 @@ from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
 from apps.venues.connectors.validation import now_ms
-from apps.venues.ingest.plan import VenuePlan, venue_plan
+from apps.venues.ingest.plan import VenuePlan, venue_plans
 from apps.venues.ingest.pull import Harvest, pull_custodian, pull_exchange
 from apps.venues.ingest.record import VenueReport, harvest_record
 from apps.venues.models import Venue
@@ -88,7 +88,7 @@ def ingest_venues(venue_ids: list[int], period_start: datetime) -> list[VenueRep
     """Pull and store the given venues for one period; returns what each stored."""
     moment = now_ms()
     venues = list(Venue.objects.filter(pk__in=venue_ids, enabled=True))
-    plans = [venue_plan(v, period_start, moment) for v in venues]
+    plans = venue_plans(venues, period_start, moment)
     reports: list[VenueReport] = []
     drivers = ThreadPoolExecutor(max(1, len(plans)), thread_name_prefix="ingest")
     with drivers, _claims(plans, period_start) as claimed:

@@ -5,14 +5,15 @@ Pulling happens in threads that never touch the database; they work from this pl
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import F, Max, OuterRef, Subquery
 
 from apps.marketdata.models import Candle, Instrument
-from apps.positions.models import AccountSnapshot, FillCursor
+from apps.positions.models import AccountSnapshot, FillCursor, Transfer
 from apps.venues.connectors.validation import to_ms
 from apps.venues.models import Account, DataSourceStatus, Venue
 
@@ -75,68 +76,116 @@ class VenuePlan:
     symbols: list[str] = field(default_factory=list)  # empty: every listed instrument
 
 
-def _previous(account: Account) -> PreviousState | None:
-    snapshot = (
-        AccountSnapshot.objects.filter(account=account)
-        .order_by("-as_of")
+def _previous_states(accounts: list[Account]) -> dict[int, PreviousState]:
+    """The latest snapshot of each account, reduced (four queries for all accounts)."""
+    newest = AccountSnapshot.objects.filter(account=OuterRef("account")).order_by("-as_of")
+    snapshots = (
+        AccountSnapshot.objects.filter(account__in=accounts)
+        .annotate(newest=Subquery(newest.values("pk")[:1]))
+        .filter(pk=F("newest"))
         .prefetch_related("balances", "positions", "orders")
-        .first()
     )
-    if snapshot is None:
-        return None
-    return PreviousState(
-        balances={(b.wallet, b.asset): b.total for b in snapshot.balances.all()},
-        positions={p.venue_symbol: p.contracts for p in snapshot.positions.all()},
-        orders={o.order_id: (o.venue_symbol, o.filled) for o in snapshot.orders.all()},
-    )
-
-
-def _account_plan(account: Account) -> AccountPlan:
-    cursors = {
-        c.venue_symbol: (to_ms(c.last_time), to_ms(c.swept_at))
-        for c in FillCursor.objects.filter(account=account)
+    return {
+        s.account_id: PreviousState(
+            balances={(b.wallet, b.asset): b.total for b in s.balances.all()},
+            positions={p.venue_symbol: p.contracts for p in s.positions.all()},
+            orders={o.order_id: (o.venue_symbol, o.filled) for o in s.orders.all()},
+        )
+        for s in snapshots
     }
+
+
+def _cursors(accounts: list[Account]) -> dict[int, dict[str, tuple[int, int]]]:
+    found: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for c in FillCursor.objects.filter(account__in=accounts):
+        found[c.account_id][c.venue_symbol] = (to_ms(c.last_time), to_ms(c.swept_at))
+    return found
+
+
+def _candle_cursors(venues: list[Venue]) -> dict[int, dict[tuple[str, str, str], int]]:
+    rows = (
+        Candle.objects.filter(instrument__venue__in=venues)
+        .values("instrument__venue_id", "instrument__kind", "instrument__venue_symbol", "interval")
+        .annotate(last=Max("open_time"))
+    )
+    found: dict[int, dict[tuple[str, str, str], int]] = defaultdict(dict)
+    for r in rows:
+        key = (r["instrument__kind"], r["instrument__venue_symbol"], r["interval"])
+        found[r["instrument__venue_id"]][key] = to_ms(r["last"])
+    return found
+
+
+def _instruments(venues: list[Venue]) -> dict[int, tuple[list[InstrumentRef], bool]]:
+    by_venue: dict[int, list[Instrument]] = defaultdict(list)
+    for i in Instrument.objects.filter(venue__in=venues, active=True):
+        by_venue[i.venue_id].append(i)
+    now = datetime.now(tz=UTC)
+    result = {}
+    for venue in venues:
+        rows = by_venue.get(venue.pk, [])
+        refreshed = max((i.updated_at for i in rows), default=None)
+        due = refreshed is None or (now - refreshed).total_seconds() > INSTRUMENTS_REFRESH_SECONDS
+        result[venue.pk] = (
+            [InstrumentRef(i.kind, i.venue_symbol, i.base, i.quote) for i in rows],
+            due,
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything the plans need, read for all venues at once (about a dozen queries)."""
+
+    accounts: dict[int, list[Account]]
+    previous: dict[int, PreviousState]
+    cursors: dict[int, dict[str, tuple[int, int]]]
+    instruments: dict[int, tuple[list[InstrumentRef], bool]]
+    candles: dict[int, dict[tuple[str, str, str], int]]
+    watermarks: dict[int, dict[str, dict[str, int]]]
+    transfers: dict[int, int]
+
+
+def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
+    done = set(
+        AccountSnapshot.objects.filter(
+            account__venue__in=venues, period_start=period_start
+        ).values_list("account_id", flat=True)
+    )
+    accounts = [a for a in Account.objects.filter(venue__in=venues, enabled=True)
+                if a.pk not in done]  # fmt: skip
+    by_venue: dict[int, list[Account]] = defaultdict(list)
+    for a in accounts:
+        by_venue[a.venue_id].append(a)
+    marks: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for status in DataSourceStatus.objects.filter(venue__in=venues):
+        marks[status.venue_id][status.source] = dict(status.watermarks)
+    transfers = {
+        r["account_id"]: to_ms(r["last"])
+        for r in Transfer.objects.filter(account__in=accounts).values("account_id")
+        .annotate(last=Max("timestamp"))
+    }  # fmt: skip
+    return _Loaded(
+        by_venue,
+        _previous_states(accounts),
+        _cursors(accounts),
+        _instruments(venues),
+        _candle_cursors(venues),
+        marks,
+        transfers,
+    )
+
+
+def _account_plan(account: Account, loaded: _Loaded) -> AccountPlan:
     return AccountPlan(
         account_id=account.pk, label=account.label, market=account.market,
         api_key_env=account.api_key_env, api_secret_env=account.api_secret_env,
-        previous=_previous(account), cursors=cursors,
+        previous=loaded.previous.get(account.pk), cursors=loaded.cursors.get(account.pk, {}),
     )  # fmt: skip
 
 
-def _candle_cursors(venue: Venue) -> dict[tuple[str, str, str], int]:
-    rows = (
-        Candle.objects.filter(instrument__venue=venue)
-        .values("instrument__kind", "instrument__venue_symbol", "interval")
-        .annotate(last=Max("open_time"))
-    )
-    return {
-        (r["instrument__kind"], r["instrument__venue_symbol"], r["interval"]): to_ms(r["last"])
-        for r in rows
-    }
-
-
-def _instruments(venue: Venue) -> tuple[list[InstrumentRef], bool]:
-    rows = list(Instrument.objects.filter(venue=venue, active=True))
-    refreshed = max((i.updated_at for i in rows), default=None)
-    due = refreshed is None or (datetime.now(tz=refreshed.tzinfo) - refreshed).total_seconds() > (
-        INSTRUMENTS_REFRESH_SECONDS
-    )
-    return [InstrumentRef(i.kind, i.venue_symbol, i.base, i.quote) for i in rows], due
-
-
-def _transfers_since(account: Account) -> int:
-    latest = account.transfers.aggregate(last=Max("timestamp"))["last"]
-    return to_ms(latest) if latest else 0
-
-
-def venue_plan(venue: Venue, period_start: datetime, now_ms: int) -> VenuePlan:
-    done = set(
-        AccountSnapshot.objects.filter(account__venue=venue, period_start=period_start).values_list(
-            "account_id", flat=True
-        )
-    )
-    accounts = [a for a in venue.accounts.filter(enabled=True) if a.pk not in done]
-    instruments, due = _instruments(venue) if venue.kind == "exchange" else ([], False)
+def _plan(venue: Venue, loaded: _Loaded, period_start: datetime, now_ms: int) -> VenuePlan:
+    accounts = loaded.accounts.get(venue.pk, [])
+    instruments, due = loaded.instruments[venue.pk]
     custody = accounts[0] if venue.kind == "custodian" and accounts else None
     return VenuePlan(
         venue_id=venue.pk, name=venue.name, kind=venue.kind, base_url=venue.base_url,
@@ -147,13 +196,18 @@ def venue_plan(venue: Venue, period_start: datetime, now_ms: int) -> VenuePlan:
         backfill_minute_hours=venue.backfill_minute_hours,
         backfill_fills_hours=venue.backfill_fills_hours,
         fills_sweep_seconds=venue.fills_sweep_seconds, api_key_env=venue.api_key_env,
-        now_ms=now_ms, period_start=period_start, refresh_instruments=due,
-        instruments=instruments,
-        candle_cursors=_candle_cursors(venue) if venue.kind == "exchange" else {},
-        watermarks={
-            s.source: dict(s.watermarks) for s in DataSourceStatus.objects.filter(venue=venue)
-        },
-        accounts=[_account_plan(a) for a in accounts],
-        transfers_since_ms=_transfers_since(custody) if custody else 0,
+        now_ms=now_ms, period_start=period_start,
+        refresh_instruments=due and venue.kind == "exchange",
+        instruments=instruments if venue.kind == "exchange" else [],
+        candle_cursors=loaded.candles.get(venue.pk, {}),
+        watermarks=loaded.watermarks.get(venue.pk, {}),
+        accounts=[_account_plan(a, loaded) for a in accounts],
+        transfers_since_ms=loaded.transfers.get(custody.pk, 0) if custody else 0,
         symbols=venue.symbol_list(),
     )  # fmt: skip
+
+
+def venue_plans(venues: list[Venue], period_start: datetime, now_ms: int) -> list[VenuePlan]:
+    """The plans of several venues for one period, from one batch of reads."""
+    loaded = _load(venues, period_start)
+    return [_plan(v, loaded, period_start, now_ms) for v in venues]

@@ -28,10 +28,10 @@ from apps.venues.connectors.validation import watermarks_regressed
 from apps.venues.ingest.pull import Harvest, Outcome
 from apps.venues.models import Account, Venue
 from apps.venues.services import (
+    SourceResult,
     quarantine_record,
-    source_failure_record,
     source_name,
-    source_success_record,
+    source_statuses_record,
 )
 
 MINUTE_CANDLES_KEPT = timedelta(hours=48)
@@ -69,23 +69,22 @@ def _record_sources(
         account = accounts.get(o.account) if o.account else None
         by_source[source_name(venue, account, o.endpoint)].append(o)
     checked: list[Outcome] = []
+    results = []
     for source, outcomes in by_source.items():
         previous = harvest.plan.watermarks.get(source, {})
         group = [_checked(o, previous) for o in outcomes]
         checked.extend(group)
-        _record_group(venue, accounts, group, report, at)
+        account = accounts.get(group[0].account) if group[0].account else None
+        results.append(_result(venue, account, source, group, report))
+    source_statuses_record(venue=venue, results=results, at=at)
     return checked
 
 
-def _record_group(
-    venue: Venue,
-    accounts: dict[str, Account],
-    group: list[Outcome],
-    report: VenueReport,
-    at: datetime,
-) -> None:
-    first = group[0]
-    account = accounts.get(first.account) if first.account else None
+def _result(
+    venue: Venue, account: Account | None, source: str, group: list[Outcome], report: VenueReport
+) -> SourceResult:
+    endpoint = group[0].endpoint
+    latency = max(o.latency_ms for o in group)
     for o in group:
         if isinstance(o.error, PayloadRejected):
             quarantine_record(
@@ -96,32 +95,17 @@ def _record_group(
                 excerpt=o.error.excerpt,
             )
             report.quarantined += 1
-    failed = [o for o in group if o.error is not None]
-    if failed:
-        error = failed[0].error
-        assert error is not None  # filtered above
-        source_failure_record(
-            venue=venue,
-            account=account,
-            endpoint=first.endpoint,
-            kind=error.kind,
-            message=str(error),
-            at=at,
+    error = next((o.error for o in group if o.error is not None), None)
+    if error is not None:
+        report.errors.append(f"{source}: {error.kind}: {error}")
+        return SourceResult(
+            source, account, endpoint, latency, error_kind=error.kind, error=str(error)
         )
-        report.errors.append(
-            f"{source_name(venue, account, first.endpoint)}: {error.kind}: {error}"
-        )
-        return
     marks: dict[str, int] = {}
     for o in group:
-        assert o.pulled is not None  # no error means a pulled answer
-        marks.update(o.pulled.watermarks)
-    source_success_record(
-        venue=venue, account=account, endpoint=first.endpoint,
-        latency_ms=max(o.latency_ms for o in group),
-        as_of_ms=min(o.pulled.as_of_ms for o in group if o.pulled is not None),
-        watermarks=marks, at=at,
-    )  # fmt: skip
+        marks.update(o.pulled.watermarks if o.pulled else {})
+    as_of = min(o.pulled.as_of_ms for o in group if o.pulled is not None)
+    return SourceResult(source, account, endpoint, latency, as_of_ms=as_of, watermarks=marks)
 
 
 def _canonical(instruments: dict[InstrumentKey, Instrument]) -> Any:

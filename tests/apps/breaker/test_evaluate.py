@@ -41,7 +41,11 @@ def test_it_trips_on_a_portfolio_loss_with_audit_counter_and_notification(
         outcome = breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures(-1_200_000.0))
 
     breaker = CircuitBreaker.objects.get(portfolio=portfolio)
-    assert (outcome.action, breaker.state, breaker.reason) == ("trip", "open", "portfolio_loss_limit")
+    assert (outcome.action, breaker.state, breaker.reason) == (
+        "trip",
+        "open",
+        "portfolio_loss_limit",
+    )
     assert breaker.trigger_value == -1_200_000.0 and breaker.tripped_by == "system:circuit-breaker"
     [event] = events("circuit_breaker_tripped")
     assert event.level == "critical"

@@ -26,7 +26,9 @@ def test_it_trips_on_a_portfolio_loss_below_the_threshold() -> None:
     decision = decide(total_pnl=-1_000_000.01)
 
     assert (decision.action, decision.reason, decision.value) == (
-        Action.TRIP, "portfolio_loss_limit", -1_000_000.01
+        Action.TRIP,
+        "portfolio_loss_limit",
+        -1_000_000.01,
     )
 
 
@@ -45,7 +47,9 @@ def test_it_trips_when_critical_alerts_reach_the_threshold() -> None:
     decision = decide(critical_alerts=5)
 
     assert (decision.action, decision.reason, decision.value) == (
-        Action.TRIP, "critical_alert_cascade", 5.0
+        Action.TRIP,
+        "critical_alert_cascade",
+        5.0,
     )
 
 

@@ -88,10 +88,22 @@ def book(db: None, frozen: None) -> Book:
     f.FillFactory(account=futures, market="linear", side="sell", amount=Decimal("0.5"),
                   price=Decimal(61500), realized_pnl=Decimal(150),
                   timestamp=datetime(2026, 3, 10, 8, tzinfo=UTC))  # fmt: skip
-    f.TransferFactory(account=custody, asset="USDC", amount=Decimal(10000), direction="deposit",
-                      counterparty="bank-1", timestamp=datetime(2026, 3, 10, 6, tzinfo=UTC))
-    f.TransferFactory(account=custody, asset="BTC", amount=Decimal(1), direction="withdrawal",
-                      counterparty="exchange-1", timestamp=datetime(2026, 3, 10, 7, tzinfo=UTC))
+    f.TransferFactory(
+        account=custody,
+        asset="USDC",
+        amount=Decimal(10000),
+        direction="deposit",
+        counterparty="bank-1",
+        timestamp=datetime(2026, 3, 10, 6, tzinfo=UTC),
+    )
+    f.TransferFactory(
+        account=custody,
+        asset="BTC",
+        amount=Decimal(1),
+        direction="withdrawal",
+        counterparty="exchange-1",
+        timestamp=datetime(2026, 3, 10, 7, tzinfo=UTC),
+    )
     f.RiskSnapshotFactory(portfolio=portfolio, as_of=datetime(2026, 3, 9, 12, tzinfo=UTC),
                           equity=720_000.0)  # fmt: skip
     f.RiskSnapshotFactory(portfolio=portfolio, as_of=datetime(2026, 3, 9, 23, 59, tzinfo=UTC),

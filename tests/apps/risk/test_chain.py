@@ -46,12 +46,16 @@ def test_it_sets_gauges_after_commit(
         snapshot.total_pnl
     )
     assert REGISTRY.get_sample_value("risk_delta_exposure", {"asset": "BTC"}) == pytest.approx(2.5)
-    size = REGISTRY.get_sample_value("risk_position_size", {"symbol": "BTC-USD", "venue": "exchange-2"})
+    size = REGISTRY.get_sample_value(
+        "risk_position_size", {"symbol": "BTC-USD", "venue": "exchange-2"}
+    )
     assert size == pytest.approx(-2.5)
     assert REGISTRY.get_sample_value("risk_drawdown", {"timeframe": "current"}) == pytest.approx(
         snapshot.drawdown
     )
-    count = REGISTRY.get_sample_value("risk_monitor_latency_seconds_count", {"calculation_type": "engine"})
+    count = REGISTRY.get_sample_value(
+        "risk_monitor_latency_seconds_count", {"calculation_type": "engine"}
+    )
     assert count and count >= 1
 
 

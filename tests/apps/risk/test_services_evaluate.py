@@ -3,6 +3,7 @@ computation here (plain loops, the methodology's definitions)."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import timedelta
 
@@ -101,14 +102,16 @@ def test_it_stores_var_and_es_from_completed_daily_closes(book: Book) -> None:
 
 def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
     snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
-    assert snapshot.input_as_of["account:exchange-1:spot"] == (NOW - timedelta(seconds=10)).isoformat()
+    assert (
+        snapshot.input_as_of["account:exchange-1:spot"] == (NOW - timedelta(seconds=10)).isoformat()
+    )
     assert snapshot.input_as_of["prices:exchange-2"] == (NOW - timedelta(seconds=5)).isoformat()
     assert snapshot.stale_sources == []
     assert set(snapshot.compute_ms) == {"load", "build", "engine", "store", "total"}
     assert snapshot.engine_version == "1.0.0"
     trace = RiskTrace.objects.get(portfolio=book.portfolio)
     assert trace.snapshot_id == snapshot.pk
-    assert trace.trace["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1
+    assert json.loads(trace.trace)["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1
     event = AuditEvent.objects.get(event_type="risk.snapshot_created")
     assert event.payload["snapshot_id"] == snapshot.pk
 
