@@ -102,12 +102,21 @@ def _twenty_venues(stack: ExitStack, cycles: int, count: int = 20) -> dict[str, 
     for n in range(count):
         sim = stack.enter_context(start_exchange("exchange-1", SCENARIO, seed=100 + n))
         sim.control("POST", "/_sim/faults", {"kind": "latency", "latency_ms": 50})
-        venue = Venue.objects.create(name=f"bench-{n:02d}", kind="exchange", adapter="binance",
-                                     base_url=sim.base_url, backfill_daily_days=30,
-                                     backfill_minute_hours=1, weight_per_minute=100_000)
+        venue = Venue.objects.create(
+            name=f"bench-{n:02d}",
+            kind="exchange",
+            adapter="binance",
+            base_url=sim.base_url,
+            backfill_daily_days=30,
+            backfill_minute_hours=1,
+            weight_per_minute=100_000,
+        )
         for market in ("spot", "futures"):
             Account.objects.create(
-                venue=venue, label=market, market=market, portfolio=portfolio_default(),
+                venue=venue,
+                label=market,
+                market=market,
+                portfolio=portfolio_default(),
                 api_key_env=f"EXCHANGE_1_{market.upper()}_API_KEY",
                 api_secret_env=f"EXCHANGE_1_{market.upper()}_API_SECRET",
             )

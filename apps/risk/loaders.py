@@ -15,12 +15,20 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from apps.risk.costbasis import SpotFill, average_cost
+from apps.risk.equity import (
+    STATE_LAG_SECONDS,
+    CarriedState,
+    EquityHistory,
+    equity_series,
+    path_samples,
+    transfers_since,
+)
 from apps.risk.history_cache import daily_closes_cached
 from apps.risk.selectors import sources
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef, PriceRef
@@ -35,7 +43,6 @@ from riskmonitor.engine import (
     PriceHistory,
     QuoteRow,
     build_book,
-    build_equity_series,
     build_market_info,
     build_marks,
     canonical_symbol,
@@ -78,7 +85,8 @@ class SourceData:
     first_day: int
     days: int
     closes: dict[str, Closes]
-    equity: list[tuple[float, float]]
+    equity: list[tuple[float, float]]  # the path samples (apps.risk.equity)
+    equity_state: CarriedState | None
     transfers: list[tuple[float, float]]
     market: dict[str, MarketRow]
     input_as_of: dict[str, str | None]
@@ -132,8 +140,9 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         *_spot_rows(ctx, accounts, balance_raw, by_snapshot, closes, quotes),
         *_derivative_rows(ctx, accounts, position_raw, by_snapshot),
     ]
-    equity = sources.equity_samples(portfolio_id, as_of)
-    since = datetime.fromtimestamp(equity[0][0], tz=UTC) if equity else day_start
+    equity_read = _equity_history(portfolio_id, as_of, day_start)
+    equity = path_samples(equity_read)
+    since = datetime.fromtimestamp(transfers_since(equity, day_start.timestamp()), tz=UTC)
     ids = [a.id for a in accounts]
     statuses = sources.source_statuses(sorted({a.venue for a in accounts}))
     input_as_of = _input_as_of(accounts, prices, statuses)
@@ -142,7 +151,8 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         balances=_balance_rows(balance_raw, by_snapshot),
         custodians=tuple(sorted({a.venue for a in accounts if a.venue_kind == "custodian"})),
         quotes=quotes, first_day=first_day, days=end_day - first_day, closes=closes,
-        equity=equity, transfers=_transfers(ctx, sources.external_transfers(ids, since), quotes),
+        equity=equity, equity_state=equity_read.state,
+        transfers=_transfers(ctx, sources.external_transfers(ids, since), quotes),
         market=_market_rows(history), input_as_of=input_as_of,
         stale_sources=_stale(input_as_of, as_of, settings.staleness_seconds),
         notes=ctx.notes,
@@ -171,11 +181,26 @@ def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
             matrix[np.asarray(days, dtype=np.int64) - first, column] = closes
     history = History(
         prices=PriceHistory(closes=matrix),
-        equity=build_equity_series(data.equity, data.transfers),
+        equity=equity_series(data.equity, data.transfers),
     )
     return EngineInputs(
         book=book, marks=marks, history=history, as_of=data.as_of,
         market=build_market_info(book.symbols, data.market),
+    )  # fmt: skip
+
+
+def _equity_history(portfolio_id: int, as_of: datetime, day_start: datetime) -> EquityHistory:
+    """The state row, the day mark and the samples after the state row; the full history
+    when the state row predates the running columns (then the state is rebuilt from it)."""
+    state_before = as_of - timedelta(seconds=STATE_LAG_SECONDS)
+    rows = sources.equity_history(portfolio_id, as_of, state_before, day_start)
+    state = next((r for r in rows if r[0] == 0), None)
+    if state is not None and state[3] is None:
+        return EquityHistory(None, None, sources.equity_samples(portfolio_id, as_of))
+    mark = next(((r[1], r[2]) for r in rows if r[0] == 1), None)
+    return EquityHistory(
+        state=None if state is None else CarriedState(state[1], state[3], state[4]),
+        day_mark=mark, recent=sorted((r[1], r[2]) for r in rows if r[0] == 2),
     )  # fmt: skip
 
 

@@ -35,6 +35,11 @@ class RiskSnapshot(models.Model):
     es_99 = models.FloatField(null=True)
     drawdown = models.FloatField(null=True)
     hwm = models.FloatField(null=True)
+    # The state the next evaluation starts from instead of re-reading the equity history
+    # (docs/risk-methodology.md section 20): the transfer-adjusted HWM even when <= 0, and
+    # the worst drawdown of the path so far. NULL on rows stored before they were kept.
+    running_hwm = models.FloatField(null=True)
+    running_max_drawdown = models.FloatField(null=True)
 
     figures = models.JSONField()  # RiskAssessment.to_dict(): per-symbol and per-asset tables
     input_as_of = models.JSONField(default=dict)  # source -> ISO time of the data used

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_monitor_latency_seconds
+from apps.risk.equity import running_hwm, with_carried_drawdown
 from apps.risk.figures import headline_columns
 from apps.risk.loaders import SourceData, build_inputs, load_sources
 from apps.risk.models import RiskSnapshot, RiskTrace
@@ -23,7 +24,7 @@ from apps.risk.retention import snapshots_to_drop
 from apps.risk.selectors.sources import portfolios_with_accounts
 from apps.risk.settings import risk_settings
 from apps.risk.trace import calculation_trace
-from riskmonitor.engine import RiskAssessment, assess
+from riskmonitor.engine import EngineInputs, RiskAssessment, assess
 
 ACTOR = system_actor("risk-engine")
 log = logging.getLogger(__name__)
@@ -67,11 +68,11 @@ def evaluate_risk(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapshot:
     with timer.stage("build"):
         inputs = build_inputs(data, settings)
     with timer.stage("engine"):
-        assessment = assess(inputs, settings.params)
+        assessment = with_carried_drawdown(assess(inputs, settings.params), data.equity_state)
     try:
         with transaction.atomic():
             with timer.stage("store"):
-                snapshot = _store(portfolio_id, cycle_start, as_of, data, assessment)
+                snapshot = _store(portfolio_id, cycle_start, as_of, data, inputs, assessment)
                 trace = calculation_trace(data, inputs, assessment, settings.params)
                 _trace_replace(portfolio_id, snapshot, trace)
                 _audit(snapshot)
@@ -93,6 +94,7 @@ def _store(
     cycle_start: datetime,
     as_of: datetime,
     data: SourceData,
+    inputs: EngineInputs,
     assessment: RiskAssessment,
 ) -> RiskSnapshot:
     figures: dict[str, Any] = assessment.to_dict()
@@ -113,6 +115,8 @@ def _store(
         portfolio_id=portfolio_id, cycle_start=cycle_start, as_of=as_of,
         engine_version=assessment.engine_version, figures=figures, **headline_columns(figures),
         input_as_of=data.input_as_of, stale_sources=data.stale_sources, flags=flags,
+        running_hwm=running_hwm(inputs.history.equity, assessment.pnl.equity, data.as_of),
+        running_max_drawdown=assessment.drawdown.max_drawdown,
     )  # fmt: skip
 
 

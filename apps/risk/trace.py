@@ -6,7 +6,7 @@ Columnar (one list per field) so a 10,000-row book serializes in a few milliseco
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import asdict, fields
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,8 @@ def calculation_trace(
         "scenario_pnl": to_json(pnl),
         "scenario_pnl_quantile": {"q": 1 - params.var_confidence, "value": quantile},
         "equity_samples": len(data.equity),
+        "equity_path": [[t, e] for t, e in data.equity],
+        "equity_state": None if data.equity_state is None else asdict(data.equity_state),
         "transfers": [[t, a] for t, a in data.transfers],
         "params": to_json(params),
         "notes": to_json(_notes(data)),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.limits.evaluation import StaleSource, limits_evaluate
 from apps.limits.selectors import limit_specs_enabled, severity_thresholds
+from apps.risk.equity import with_carried_drawdown
 from apps.risk.figures import config_limit_utilization, headline_change, headline_columns
 from apps.risk.loaders import SourceData, build_inputs, load_sources
 from apps.risk.settings import RiskSettings, risk_settings
@@ -51,6 +52,7 @@ def what_if_assess(*, portfolio_id: int, trades: list[TradeSpec]) -> dict[str, A
     engine_trades = [_trade(i, spec, before, settings) for i, spec in enumerate(trades)]
     try:
         after = assess(apply_trades(inputs, engine_trades), settings.params)
+        after = with_carried_drawdown(after, data.equity_state)
     except ValueError as error:
         raise WhatIfRejected("trades", str(error)) from error
     before_json, after_json = before.to_dict(), after.to_dict()

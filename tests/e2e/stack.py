@@ -54,13 +54,18 @@ class Stack:
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=REPO, env=self.env, capture_output=True,
-            text=True, check=check,
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
         )
 
     def token_for(self, name: str, role: str) -> str:
-        out = self.manage("create_role_user", name, "--role", role, "--password",
-                          "Long-enough-pw-1", "--token").stdout
+        out = self.manage(
+            "create_role_user", name, "--role", role, "--password", "Long-enough-pw-1", "--token"
+        ).stdout
         return out.split("token: ")[1].strip()
 
     def api(self, token: str) -> requests.Session:
@@ -90,8 +95,12 @@ def _config_dir(tmp: Path, urls: dict[str, str], extra: dict[str, str]) -> Path:
 def _spawn(stack: Stack, name: str, args: list[str], tmp: Path) -> None:
     log = tmp / f"{name}.log"
     stack.logs[name] = log
-    stack.processes[name] = subprocess.Popen(  # noqa: S603 - fixed commands of this repo
-        args, cwd=REPO, env=stack.env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    stack.processes[name] = subprocess.Popen(
+        args,
+        cwd=REPO,
+        env=stack.env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -110,17 +119,21 @@ def _stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
 
 @contextmanager
 def running_stack(
-    tmp: Path, *, database: str, redis_db: int, env: dict[str, str] | None = None,
-    config_replace: dict[str, str] | None = None, worker: bool = True, beat: bool = True,
+    tmp: Path,
+    *,
+    database: str,
+    redis_db: int,
+    env: dict[str, str] | None = None,
+    config_replace: dict[str, str] | None = None,
+    worker: bool = True,
+    beat: bool = True,
 ) -> Iterator[Stack]:
     recreate_database(database)
     with ExitStack() as stack_exit:
         sims = {
             "exchange-1": stack_exit.enter_context(start_exchange("exchange-1", DEFAULT_SCENARIO)),
             "exchange-2": stack_exit.enter_context(start_exchange("exchange-2", DEFAULT_SCENARIO)),
-            "custodian-1": stack_exit.enter_context(
-                start_custodian("custodian-1", DEFAULT_SCENARIO)
-            ),
+            "custodian-1": stack_exit.enter_context(start_custodian(DEFAULT_SCENARIO)),
         }
         urls = {
             "http://127.0.0.1:9101": sims["exchange-1"].base_url,
@@ -129,36 +142,80 @@ def running_stack(
         }
         config_dir = _config_dir(tmp, urls, config_replace or {})
         port = free_port()
-        full_env = {k: v for k, v in os.environ.items()} | DEV_ENV | {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
-            "DJANGO_DEBUG": "false",
-            "SECRET_KEY": "e2e-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "RISK_MONITOR_CONFIG_DIR": str(config_dir),
-            "RISK_MONITOR_VAR_DIR": str(tmp / "var"),
-            "RISK_MONITOR_PORT": str(port),
-            "PYTHONUNBUFFERED": "1",
-        } | (env or {})
-        subprocess.run(["redis-cli", "-n", str(redis_db), "FLUSHDB"], check=True,
-                       capture_output=True)
-        stack = Stack(env=full_env, web_url=f"http://127.0.0.1:{port}", sims=sims,
-                      config_dir=config_dir)
+        full_env = (
+            {k: v for k, v in os.environ.items()}
+            | DEV_ENV
+            | {
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+                "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+                "DJANGO_DEBUG": "false",
+                "SECRET_KEY": "e2e-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+                "SECURE_SSL_REDIRECT": "false",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "RISK_MONITOR_CONFIG_DIR": str(config_dir),
+                "RISK_MONITOR_VAR_DIR": str(tmp / "var"),
+                "RISK_MONITOR_PORT": str(port),
+                "PYTHONUNBUFFERED": "1",
+            }
+            | (env or {})
+        )
+        subprocess.run(
+            ["redis-cli", "-n", str(redis_db), "FLUSHDB"], check=True, capture_output=True
+        )
+        stack = Stack(
+            env=full_env, web_url=f"http://127.0.0.1:{port}", sims=sims, config_dir=config_dir
+        )
         stack.manage("migrate", "--no-input", "-v", "0")
         stack.manage("bootstrap")
         stack_exit.callback(_stop, stack.processes)
         bin_dir = Path(sys.executable).parent
-        _spawn(stack, "web", [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                              "riskmonitor.asgi:application"], tmp)
+        _spawn(
+            stack,
+            "web",
+            [
+                str(bin_dir / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "riskmonitor.asgi:application",
+            ],
+            tmp,
+        )
         if worker:
-            _spawn(stack, "worker", [str(bin_dir / "celery"), "-A", "riskmonitor", "worker",
-                                     "-Q", "default,ingest,risk,alerts", "--concurrency", "2",
-                                     "--loglevel", "INFO"], tmp)
+            _spawn(
+                stack,
+                "worker",
+                [
+                    str(bin_dir / "celery"),
+                    "-A",
+                    "riskmonitor",
+                    "worker",
+                    "-Q",
+                    "default,ingest,risk,alerts",
+                    "--concurrency",
+                    "2",
+                    "--loglevel",
+                    "INFO",
+                ],
+                tmp,
+            )
         if beat:
-            _spawn(stack, "beat", [str(bin_dir / "celery"), "-A", "riskmonitor", "beat",
-                                   "--loglevel", "INFO", "--schedule",
-                                   str(tmp / "celerybeat-schedule")], tmp)
+            _spawn(
+                stack,
+                "beat",
+                [
+                    str(bin_dir / "celery"),
+                    "-A",
+                    "riskmonitor",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    str(tmp / "celerybeat-schedule"),
+                ],
+                tmp,
+            )
         try:
             wait_for_health(f"{stack.web_url}/health", deadline_s=90)
         except AssertionError as exc:

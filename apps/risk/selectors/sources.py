@@ -288,3 +288,29 @@ def equity_samples(portfolio_id: int, before: datetime) -> list[tuple[float, flo
         .values_list("equity", _epoch("as_of"))
     )  # fmt: skip
     return [(at, equity) for equity, at in rows]
+
+
+EquityRow = tuple[int, float, float, float | None, float | None]
+
+
+def equity_history(
+    portfolio_id: int, before: datetime, state_before: datetime, day_start: datetime
+) -> list[EquityRow]:
+    """(part, POSIX as_of, equity, running HWM, running max drawdown) of complete snapshots,
+    one query: part 0 the latest before `state_before` (the state row), part 1 the latest at
+    or before `day_start` (the day mark), part 2 every one in [state_before, before)."""
+    table = RiskSnapshot._meta.db_table
+    columns = "extract(epoch FROM as_of)::float8, equity"
+    where = f"FROM {table} WHERE portfolio_id = %(p)s AND equity_complete"
+    sql = f"""
+        (SELECT 0, {columns}, running_hwm, running_max_drawdown {where}
+           AND as_of < %(state)s ORDER BY as_of DESC LIMIT 1)
+        UNION ALL
+        (SELECT 1, {columns}, NULL, NULL {where} AND as_of <= %(day)s ORDER BY as_of DESC LIMIT 1)
+        UNION ALL
+        (SELECT 2, {columns}, NULL, NULL {where} AND as_of >= %(state)s AND as_of < %(now)s)
+    """
+    params = {"p": portfolio_id, "state": state_before, "day": day_start, "now": before}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

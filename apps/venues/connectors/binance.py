@@ -267,9 +267,10 @@ class BinanceConnector:
         )
 
     def fetch_open_orders(
-        self, creds: tuple[str, str], market: str, venue_symbol: str
+        self, creds: tuple[str, str], market: str, venue_symbol: str | None
     ) -> parse.Pulled[parse.OrderRow]:
-        request = {"symbol": venue_symbol}
+        """One symbol's open orders, or (``None``) all of them in one heavier request."""
+        request = {"symbol": venue_symbol} if venue_symbol else {}
         if market == "spot":
             return self._call(
                 "orders", creds, lambda c: parse.orders(c.private_get_openorders(request))
@@ -293,14 +294,15 @@ class BinanceConnector:
 
     # -- market data ----------------------------------------------------------------------------
 
-    def fetch_prices(self, kind: str, venue_symbol: str) -> parse.Pulled[parse.PriceRow]:
-        request = {"symbol": venue_symbol}
+    def fetch_prices(self, kind: str, venue_symbol: str | None) -> parse.Pulled[parse.PriceRow]:
+        """One symbol's 24-hour ticker, or (``None``) every symbol's in one heavier request."""
+        request = {"symbol": venue_symbol} if venue_symbol else {}
         if kind == "spot":
             return self._call(
-                "prices", ("", ""), lambda c: parse.spot_ticker(c.public_get_ticker_24hr(request))
+                "prices", ("", ""), lambda c: parse.tickers(c.public_get_ticker_24hr(request), kind)
             )
         return self._call(
-            "prices", ("", ""), lambda c: parse.perp_ticker(c.fapipublic_get_ticker_24hr(request))
+            "prices", ("", ""), lambda c: parse.tickers(c.fapipublic_get_ticker_24hr(request), kind)
         )
 
     def fetch_marks(self) -> parse.Pulled[parse.PriceRow]:

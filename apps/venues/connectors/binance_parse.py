@@ -200,44 +200,39 @@ def _ticker_time(row: Mapping[str, Any], where: str) -> int:
     return v.fresh(moment, f"{where}.closeTime", QUOTE_MAX_AGE_MS)
 
 
-def spot_ticker(payload: Any) -> Pulled[PriceRow]:
-    row = v.mapping(payload, "ticker")
-    symbol = v.text(row, "symbol", "ticker")
-    moment = _ticker_time(row, "ticker")
-    bid, ask = (
-        v.optional_price(row, "bidPrice", "ticker"),
-        v.optional_price(row, "askPrice", "ticker"),
-    )
+def _ticker(raw: Any, kind: str, where: str) -> PriceRow:
+    row = v.mapping(raw, where)
+    moment = _ticker_time(row, where)
+    bid = v.optional_price(row, "bidPrice", where) if kind == "spot" else None
+    ask = v.optional_price(row, "askPrice", where) if kind == "spot" else None
     if bid is not None and ask is not None and bid > ask:
-        raise PayloadRejected(f"ticker: bid {bid} above ask {ask}")
-    price = PriceRow(
-        symbol,
-        "spot",
-        v.price(row, "lastPrice", "ticker"),
+        raise PayloadRejected(f"{where}: bid {bid} above ask {ask}")
+    return PriceRow(
+        v.text(row, "symbol", where),
+        kind,
+        v.price(row, "lastPrice", where),
         None,
         bid,
         ask,
-        v.non_negative(row, "quoteVolume", "ticker"),
+        v.non_negative(row, "quoteVolume", where),
         moment,
     )
-    return Pulled([price], moment, {f"ticker:{symbol}": moment})
+
+
+def tickers(payload: Any, kind: str) -> Pulled[PriceRow]:
+    """24-hour tickers: one object (one symbol asked) or an array (all symbols)."""
+    raws = payload if isinstance(payload, list) else [payload]
+    rows = [_ticker(raw, kind, f"ticker[{n}]") for n, raw in enumerate(raws)]
+    marks = {f"ticker:{r.venue_symbol}": r.as_of_ms for r in rows}
+    return Pulled(rows, min((r.as_of_ms for r in rows), default=v.now_ms()), marks)
+
+
+def spot_ticker(payload: Any) -> Pulled[PriceRow]:
+    return tickers(payload, "spot")
 
 
 def perp_ticker(payload: Any) -> Pulled[PriceRow]:
-    row = v.mapping(payload, "ticker")
-    symbol = v.text(row, "symbol", "ticker")
-    moment = _ticker_time(row, "ticker")
-    price = PriceRow(
-        symbol,
-        "perpetual",
-        v.price(row, "lastPrice", "ticker"),
-        None,
-        None,
-        None,
-        v.non_negative(row, "quoteVolume", "ticker"),
-        moment,
-    )
-    return Pulled([price], moment, {f"ticker:{symbol}": moment})
+    return tickers(payload, "perpetual")
 
 
 def marks(payload: Any) -> Pulled[PriceRow]:

@@ -115,7 +115,11 @@ class _Wave:
 
 
 def _account_calls(
-    wave: _Wave, conn: BinanceConnector, acct: AccountPlan, instruments: list[InstrumentRef]
+    wave: _Wave,
+    conn: BinanceConnector,
+    acct: AccountPlan,
+    instruments: list[InstrumentRef],
+    batched: bool,
 ) -> None:
     try:
         creds = _credentials(acct.api_key_env, acct.api_secret_env)
@@ -127,6 +131,11 @@ def _account_calls(
     if market == "futures":
         wave.add("positions", acct.label, (), lambda: conn.fetch_positions(creds))
     kind = "spot" if market == "spot" else "perpetual"
+    if batched:
+        wave.add(
+            "orders", acct.label, (kind, "*"), partial(conn.fetch_open_orders, creds, market, None)
+        )
+        return
     for ref in (i for i in instruments if i.kind == kind):
         symbol = ref.venue_symbol
         wave.add(
@@ -138,15 +147,23 @@ def _account_calls(
 
 
 def _market_calls(
-    wave: _Wave, conn: BinanceConnector, plan: VenuePlan, instruments: list[InstrumentRef]
+    wave: _Wave,
+    conn: BinanceConnector,
+    plan: VenuePlan,
+    instruments: list[InstrumentRef],
+    batched: bool,
 ) -> None:
+    kinds = {i.kind for i in instruments}
+    for kind in kinds if batched else ():
+        wave.add("prices", None, (kind, "*"), partial(conn.fetch_prices, kind, None))
     for ref in instruments:
-        wave.add(
-            "prices",
-            None,
-            (ref.kind, ref.venue_symbol),
-            partial(conn.fetch_prices, ref.kind, ref.venue_symbol),
-        )
+        if not batched:
+            wave.add(
+                "prices",
+                None,
+                (ref.kind, ref.venue_symbol),
+                partial(conn.fetch_prices, ref.kind, ref.venue_symbol),
+            )
         for interval, since in _candles_due(plan, ref):
             wave.add(
                 "candles",
@@ -210,6 +227,16 @@ def _probe_if_half_open(plan: VenuePlan, probe: Callable[[], Pulled[Any]]) -> bo
     return _timed("probe", None, (), probe).error is None
 
 
+BATCHED_MIN_WEIGHT_PER_MINUTE = 6000
+
+
+def _batched(plan: VenuePlan) -> bool:
+    """All-symbol requests (tickers, open orders) cost more weight but far fewer round trips;
+    with a budget like Binance spot's 6000/minute they fit a 5-second cycle several times."""
+    # Not with a symbol list: a real venue's all-symbol answer is thousands of rows.
+    return plan.weight_per_minute >= BATCHED_MIN_WEIGHT_PER_MINUTE and not plan.symbols
+
+
 def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
     conn = _exchange(plan)
     harvest = Harvest(plan, instruments=_followed(plan, plan.instruments))
@@ -224,9 +251,10 @@ def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
         if not harvest.instruments:
             return harvest
     first = _Wave(pool)
+    batched = _batched(plan)
     for acct in plan.accounts:
-        _account_calls(first, conn, acct, harvest.instruments)
-    _market_calls(first, conn, plan, harvest.instruments)
+        _account_calls(first, conn, acct, harvest.instruments, batched)
+    _market_calls(first, conn, plan, harvest.instruments, batched)
     stage_one = first.results()
     second = _Wave(pool)
     for acct in plan.accounts:

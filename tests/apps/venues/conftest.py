@@ -1,6 +1,6 @@
 """Real simulator processes (default scenario) and Venue rows pointed at them.
 
-The simulators start once per session on free ports; each test resets them (state, faults,
+The simulators start once per test run on free ports; each test resets them (state, faults,
 request counts) and clears the shared wire state in Redis (breakers, budgets, pauses)."""
 
 from __future__ import annotations

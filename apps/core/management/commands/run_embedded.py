@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.scheduler import InProcessScheduler
 
+# (command, --name for exchanges: the custodian serves the scenario's one custodian, port)
 SIMULATORS = (
     ("exchange", "exchange-1", 9101),
     ("exchange", "exchange-2", 9102),
-    ("custodian", "custodian-1", 9201),
+    ("custodian", None, 9201),
 )
 
 
