@@ -223,7 +223,8 @@ def _candles(instrument_ids: list[int], days: int, now: datetime) -> None:
 
 
 def _history(portfolio: Any, now: datetime) -> None:
-    """A week of snapshots as the downsampling leaves them: 24 h every 5 s, then 5-minutely."""
+    """A week of snapshots as the downsampling leaves them: 24 h every 5 s, then 5-minutely,
+    each with the running HWM state an evaluation stores (flat equity: HWM = equity)."""
     from apps.risk.models import RiskSnapshot
 
     moments = [now - timedelta(seconds=5 * k) for k in range(1, 17_280)]
@@ -233,7 +234,8 @@ def _history(portfolio: Any, now: datetime) -> None:
             RiskSnapshot(portfolio=portfolio, cycle_start=m, as_of=m, engine_version="1.0.0",
                          equity=1e6, equity_complete=True, total_pnl=0.0, unrealized_pnl=0.0,
                          realized_today=0.0, gross_notional=0.0, net_notional=0.0,
-                         total_notional=0.0, figures={})
+                         total_notional=0.0, figures={}, hwm=1e6, drawdown=0.0,
+                         running_hwm=1e6, running_max_drawdown=0.0)
             for m in moments
         ],
         batch_size=5000,

@@ -86,10 +86,16 @@ def equity_series(samples: list[Sample], transfers: list[Sample]) -> EquitySerie
 def with_carried_drawdown(assessment: RiskAssessment, state: CarriedState | None) -> RiskAssessment:
     """The assessment with `max_drawdown` over the whole history: the state's worst and the
     engine's (which covers the path from the state row on)."""
-    drawdown = assessment.drawdown
-    worst = [v for v in (drawdown.max_drawdown, state and state.max_drawdown) if v is not None]
-    carried = dataclasses.replace(drawdown, max_drawdown=min(worst) if worst else None)
+    worst = carried_max_drawdown(assessment.drawdown.max_drawdown, state)
+    carried = dataclasses.replace(assessment.drawdown, max_drawdown=worst)
     return dataclasses.replace(assessment, drawdown=carried)
+
+
+def carried_max_drawdown(engine_worst: float | None, state: CarriedState | None) -> float | None:
+    """The lower of the engine's worst drawdown and the state's; None when neither has one."""
+    carried = None if state is None else state.max_drawdown
+    worst = [v for v in (engine_worst, carried) if v is not None]
+    return min(worst) if worst else None
 
 
 def running_hwm(series: EquitySeries, equity_now: float, as_of: float) -> float:

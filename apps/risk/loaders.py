@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from apps.risk.costbasis import SpotFill, average_cost
+from apps.risk.costbasis import CostBasis, SpotFill, average_cost
 from apps.risk.equity import (
     STATE_LAG_SECONDS,
     CarriedState,
@@ -194,12 +194,14 @@ def _equity_history(portfolio_id: int, as_of: datetime, day_start: datetime) -> 
     when the state row predates the running columns (then the state is rebuilt from it)."""
     state_before = as_of - timedelta(seconds=STATE_LAG_SECONDS)
     rows = sources.equity_history(portfolio_id, as_of, state_before, day_start)
-    state = next((r for r in rows if r[0] == 0), None)
-    if state is not None and state[3] is None:
-        return EquityHistory(None, None, sources.equity_samples(portfolio_id, as_of))
+    state: CarriedState | None = None
+    for _, at, _, hwm, worst in (r for r in rows if r[0] == 0):
+        if hwm is None:
+            return EquityHistory(None, None, sources.equity_samples(portfolio_id, as_of))
+        state = CarriedState(at, hwm, worst)
     mark = next(((r[1], r[2]) for r in rows if r[0] == 1), None)
     return EquityHistory(
-        state=None if state is None else CarriedState(state[1], state[3], state[4]),
+        state=state,
         day_mark=mark, recent=sorted((r[1], r[2]) for r in rows if r[0] == 2),
     )  # fmt: skip
 
@@ -268,15 +270,19 @@ def _spot_rows(
     traded = {k for k in fills if k[1].endswith(f"-{NUMERAIRE}") and not _cash_symbol(ctx, k[1])}
     for key in sorted({*held, *traded}):
         account, symbol = spot[key[0]], key[1]
-        opening = _opening_price(symbol, fills.get(key, []), closes, quotes, ctx)
-        basis = average_cost(held.get(key, 0.0), fills.get(key, []), today, opening)
-        if basis.assumed and held.get(key, 0.0) != 0:
+        size, trades = held.get(key, 0.0), fills.get(key, [])
+        opening = _opening_price(symbol, trades, closes, quotes, ctx)
+        # Without stored fills the whole holding is the opening lot: what average_cost returns.
+        basis = CostBasis(opening, 0.0, True)
+        if trades:
+            basis = average_cost(size, trades, today, opening)
+        if basis.assumed and size != 0:
             ctx.notes.cost_basis_assumed.append(f"{account.name}:{symbol}")
-        if held.get(key, 0.0) == 0 and basis.realized_today == 0:
+        if size == 0 and basis.realized_today == 0:
             continue
         rows.append(PositionRow(
             venue=account.venue, account=account.name, symbol=symbol, kind=Kind.SPOT,
-            size=held.get(key, 0.0), avg_entry=max(basis.avg_entry, 0.0),
+            size=size, avg_entry=max(basis.avg_entry, 0.0),
             realized_today=basis.realized_today, strategy=account.strategy,
         ))  # fmt: skip
     return rows

@@ -6,7 +6,9 @@ Columnar (one list per field) so a 10,000-row book serializes in a few milliseco
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, fields
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ from riskmonitor.engine.var import exposures, scenario_pnl
 def _columns(rows: list[Any], names: tuple[str, ...]) -> dict[str, Any]:
     """One list per field. Row values are already JSON-safe (names, finite floats: the engine's
     builders refuse NaN), except the Kind enum, written as its name."""
-    columns: dict[str, Any] = {name: [getattr(row, name) for row in rows] for name in names}
+    columns: dict[str, Any] = {name: list(map(attrgetter(name), rows)) for name in names}
     if "kind" in columns:
         columns["kind"] = [kind.name.lower() for kind in columns["kind"]]
     return columns
@@ -44,12 +46,7 @@ def calculation_trace(
         "balances": _columns(data.balances, ("venue", "account", "asset", "amount")),
         "custodians": list(data.custodians),
         "quotes": _columns(data.quotes, ("symbol", "source", "price", "timestamp")),
-        "marks_chosen": {
-            name: {"mark": to_json(table.mark[i]), "mark_usd": to_json(table.mark_usd[i]),
-                   "source": table.mark_source[i], "status": table.mark_status[i],
-                   "age_seconds": to_json(table.mark_age_seconds[i])}
-            for i, name in enumerate(table.names)
-        },
+        "marks_chosen": _marks_chosen(assessment),
         "history": {
             "first_day": data.first_day, "days": data.days,
             "instruments": data.notes.history_instruments,
@@ -57,8 +54,8 @@ def calculation_trace(
             "returns_window_shape": [window, int(returns.shape[1])],
         },
         "symbols": list(table.names),
-        "exposures": to_json(exposure),
-        "scenario_pnl": to_json(pnl),
+        "exposures": _finite(exposure),
+        "scenario_pnl": _finite(pnl),
         "scenario_pnl_quantile": {"q": 1 - params.var_confidence, "value": quantile},
         "equity_samples": len(data.equity),
         "equity_path": [[t, e] for t, e in data.equity],
@@ -67,6 +64,24 @@ def calculation_trace(
         "params": to_json(params),
         "notes": to_json(_notes(data)),
     }  # fmt: skip
+
+
+def _marks_chosen(assessment: RiskAssessment) -> dict[str, Any]:
+    table = assessment.symbols
+    rows = zip(
+        table.names, _finite(table.mark), _finite(table.mark_usd), table.mark_source,
+        table.mark_status, _finite(table.mark_age_seconds), strict=True,
+    )  # fmt: skip
+    return {
+        name: {"mark": mark, "mark_usd": usd, "source": source, "status": status,
+               "age_seconds": age}
+        for name, mark, usd, source, status, age in rows
+    }  # fmt: skip
+
+
+def _finite(values: np.ndarray) -> list[float | None]:
+    """Floats as JSON: NaN and infinities become None (as `to_json` writes them)."""
+    return [v if math.isfinite(v) else None for v in values.tolist()]
 
 
 def _notes(data: SourceData) -> dict[str, Any]:

@@ -78,14 +78,12 @@ class Stack:
         return path.read_text(errors="replace")[-chars:] if path and path.exists() else ""
 
 
-def _config_dir(tmp: Path, urls: dict[str, str], extra: dict[str, str]) -> Path:
-    """A copy of config/ whose venue URLs point at this test's simulators."""
+def _config_dir(tmp: Path, extra: dict[str, str]) -> Path:
+    """A copy of config/ with this test's edits (venue URLs come from the environment)."""
     target = tmp / "config"
     shutil.copytree(REPO / "config", target)
     monitor = target / "risk_monitor_config.yaml"
     text = monitor.read_text()
-    for default, actual in urls.items():
-        text = text.replace(default, actual)
     for old, new in extra.items():
         text = text.replace(old, new)
     monitor.write_text(text)
@@ -135,12 +133,7 @@ def running_stack(
             "exchange-2": stack_exit.enter_context(start_exchange("exchange-2", DEFAULT_SCENARIO)),
             "custodian-1": stack_exit.enter_context(start_custodian(DEFAULT_SCENARIO)),
         }
-        urls = {
-            "http://127.0.0.1:9101": sims["exchange-1"].base_url,
-            "http://127.0.0.1:9102": sims["exchange-2"].base_url,
-            "http://127.0.0.1:9201": sims["custodian-1"].base_url,
-        }
-        config_dir = _config_dir(tmp, urls, config_replace or {})
+        config_dir = _config_dir(tmp, config_replace or {})
         port = free_port()
         full_env = (
             {k: v for k, v in os.environ.items()}

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
@@ -35,18 +37,33 @@ def _float(field: str) -> Cast:
     return Cast(field, FloatField())
 
 
-def _epoch(field: str) -> Func:
+class _EpochSeconds(Func):
     """POSIX seconds computed by the database: parsing aware datetimes row by row in Python
     costs more than the whole risk computation of a large book."""
-    return Func(F(field), template="extract(epoch FROM %(expressions)s)::float8",
-                output_field=FloatField())  # fmt: skip
+
+    template = "extract(epoch FROM %(expressions)s)::float8"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Embedded mode: SQLite stores datetimes as ISO text; julianday() parses it.
+        return self.as_sql(
+            compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra,
+        )
+
+
+def _epoch(field: str) -> Func:
+    return _EpochSeconds(F(field))
 
 
 def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list` query straight from the cursor, skipping Django's per-row
     converters (a float column converted in Python costs microseconds a row). Expressions
     must come after plain fields in the `values_list`, the order the SQL selects them in."""
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in=[]`: nothing stored yet
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -65,7 +82,7 @@ class AccountRef:
     snapshot_id: int | None
     snapshot_as_of: datetime | None
 
-    @property
+    @cached_property  # read once per row of a large book
     def name(self) -> str:
         return f"{self.venue}:{self.label}"
 
@@ -310,7 +327,9 @@ def equity_history(
         UNION ALL
         (SELECT 2, {columns}, NULL, NULL {where} AND as_of >= %(state)s AND as_of < %(now)s)
     """
-    params = {"p": portfolio_id, "state": state_before, "day": day_start, "now": before}
+    params: dict[str, int | datetime] = {
+        "p": portfolio_id, "state": state_before, "day": day_start, "now": before,
+    }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -49,7 +49,7 @@ def _error_for(response: requests.Response) -> SourceError:
 
 
 class CustodianClient:
-    """One custodian and one client id at it. Thread-safe: an HTTP connection pool per concurrent call."""
+    """One custodian and one client id at it. Thread-safe: a connection pool per concurrent call."""
 
     def __init__(self, policy: Policy, base_url: str, client_id: str, api_key: str) -> None:
         self.policy = policy

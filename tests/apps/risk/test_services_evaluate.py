@@ -158,3 +158,26 @@ def test_it_uses_only_completed_days_for_history(book: Book) -> None:
     snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     pnl = _scenarios({"BTC-USD": 2.5 * 62000, "ETH-USD": 10 * 3000.0})
     assert snapshot.var_hist_99 == pytest.approx(-_quantile(pnl, 0.01))
+
+
+def test_it_starts_from_the_state_carried_by_a_snapshot_over_an_hour_old(book: Book) -> None:
+    # The 23:59 day mark carries a peak of 750,000 that no stored row shows any more (thinned);
+    # the HWM follows the carried state, not the 720,000 of the older row.
+    RiskSnapshot.objects.filter(equity=700_000.0).update(
+        running_hwm=750_000.0, running_max_drawdown=-0.3
+    )
+    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    hwm = max(750_000.0, _equity() - 10_000.0) + 10_000.0  # the deposit at 06:00 counts
+    assert snapshot.hwm == pytest.approx(hwm)
+    assert snapshot.drawdown == pytest.approx((_equity() - hwm) / hwm)
+    assert snapshot.figures["drawdown"]["max_drawdown"] == pytest.approx(-0.3)
+    assert snapshot.daily_pnl == pytest.approx(_equity() - 700_000.0 - 10_000.0)
+    assert (snapshot.running_hwm, snapshot.running_max_drawdown) == (pytest.approx(hwm), -0.3)
+    trace = json.loads(RiskTrace.objects.get(portfolio=book.portfolio).trace)
+    assert trace["equity_state"]["hwm"] == 750_000.0
+
+
+def test_it_rebuilds_the_state_from_the_history_stored_before_it_was_kept(book: Book) -> None:
+    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    assert snapshot.running_hwm == pytest.approx(720_000.0 + 10_000.0)
+    assert snapshot.running_max_drawdown == snapshot.figures["drawdown"]["max_drawdown"]
