@@ -29,11 +29,17 @@ class InProcessScheduler:
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
 
     def start(self) -> None:
+        from riskmonitor.celery import app
+
+        # A Celery worker imports every app's tasks module at start-up (autodiscovery is lazy);
+        # this scheduler stands in for the worker, so it must do the same or no task is known.
+        app.loader.import_default_modules()
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._thread.join(timeout)
+        if self._thread.ident is not None:  # joining a thread never started raises
+            self._thread.join(timeout)
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -134,14 +134,14 @@ MISTAKES = {
     ),
     "bad_url": (
         MONITOR,
-        "http://127.0.0.1:9102",
+        '"${EXCHANGE_2_URL:-http://127.0.0.1:9102}"',
         "127.0.0.1:9102",
         'external_apis.exchanges[1].base_url: must be an http or https URL, got "127.0.0.1:9102"',
     ),
     "unset_variable": (
         MONITOR,
-        "http://127.0.0.1:9102",
-        "${EXCHANGE_2_URL}",
+        '"${EXCHANGE_2_URL:-http://127.0.0.1:9102}"',
+        '"${EXCHANGE_2_URL}"',
         "external_apis.exchanges[1].base_url: environment variable EXCHANGE_2_URL is not set, "
         'got "${EXCHANGE_2_URL}"',
     ),
@@ -234,7 +234,7 @@ def test_it_explains_each_mistake_in_one_line(shipped: ConfigDir, mistake: str) 
 def test_it_reports_every_problem_of_every_file_together(shipped: ConfigDir) -> None:
     shipped.edit(LIMITS, "max_long: 10.0 ", "max_long: ten ")
     shipped.edit(LIMITS, "high: 0.90", "hihg: 0.90")
-    shipped.edit(MONITOR, "http://127.0.0.1:9101", "${EXCHANGE_1_URL}")
+    shipped.edit(MONITOR, '"${EXCHANGE_1_URL:-http://127.0.0.1:9101}"', '"${EXCHANGE_1_URL}"')
     shipped.edit(
         MONITOR, "retry_attempts: 3\n      settlement", "retry_attempts: -1\n      settlement"
     )
@@ -268,7 +268,7 @@ def test_it_reports_missing_empty_and_wrongly_shaped_files(shipped: ConfigDir) -
 
 
 def test_it_shows_a_value_from_the_environment_as_its_reference(shipped: ConfigDir) -> None:
-    shipped.edit(MONITOR, "http://127.0.0.1:9102", "${EXCHANGE_2_URL}")
+    shipped.edit(MONITOR, '"${EXCHANGE_2_URL:-http://127.0.0.1:9102}"', '"${EXCHANGE_2_URL}"')
 
     problems = shipped.problems({"EXCHANGE_2_URL": "ftp://user:hunter2@host"})
 

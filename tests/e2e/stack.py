@@ -149,6 +149,9 @@ def running_stack(
                 "RISK_MONITOR_VAR_DIR": str(tmp / "var"),
                 "RISK_MONITOR_PORT": str(port),
                 "PYTHONUNBUFFERED": "1",
+                "EXCHANGE_1_URL": sims["exchange-1"].base_url,
+                "EXCHANGE_2_URL": sims["exchange-2"].base_url,
+                "CUSTODIAN_URL": sims["custodian-1"].base_url,
             }
             | (env or {})
         )

@@ -40,9 +40,10 @@ class Command(BaseCommand):
             )
         children = [] if options["no_simulators"] else _start_simulators(options["scenario"])
         scheduler = InProcessScheduler()
-        grpc_server = _start_grpc()
-        scheduler.start()
+        grpc_server = None
         try:
+            grpc_server = _start_grpc()
+            scheduler.start()
             _serve_web(options["host"], options["port"])
         finally:
             scheduler.stop()
@@ -54,26 +55,26 @@ class Command(BaseCommand):
 def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:
     if not Path(scenario).exists():
         raise CommandError(f"--scenario: no such file {scenario!r}")
-    return [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "simulators",
-                kind,
-                "--name",
-                name,
-                "--port",
-                str(port),
-                "--scenario",
-                scenario,
-                "--seed",
-                "42",
-            ],
-            env=os.environ.copy(),
-        )
-        for kind, name, port in SIMULATORS
-    ]
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        for kind, name, port in SIMULATORS:
+            children.append(_start_simulator(kind, name, port, scenario))
+    except BaseException:
+        # A half-started set would outlive this process: stop what did start.
+        _stop_all(children)
+        raise
+    return children
+
+
+def _start_simulator(
+    kind: str, name: str | None, port: int, scenario: str
+) -> subprocess.Popen[bytes]:
+    named = ["--name", name] if name is not None else []
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "simulators", kind, *named, "--port", str(port)]
+        + ["--scenario", scenario, "--seed", "42"],
+        env=os.environ.copy(),
+    )
 
 
 def _start_grpc() -> Any:
