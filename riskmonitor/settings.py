@@ -162,7 +162,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Celery: Redis in stack mode; in embedded mode the in-process scheduler runs tasks eagerly.
-CELERY_BROKER_URL = _redis_url or "memory://"
+# Eager sends still open a producer; the host only keeps kombu from warning that none was given.
+CELERY_BROKER_URL = _redis_url or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = MODE == "embedded"
 CELERY_TASK_ACKS_LATE = True  # idempotent tasks: a crashed worker's task runs again

@@ -27,8 +27,9 @@ def check_limits_after_snapshot(sender: Any, instance: Any, created: bool, **_: 
     readings = limits_check(
         portfolio_id=instance.portfolio_id,
         figures=instance.figures,
-        stale_sources=source_ages(instance.as_of, instance.input_as_of or {},
-                                  instance.stale_sources),
+        stale_sources=source_ages(
+            instance.as_of, instance.input_as_of or {}, instance.stale_sources
+        ),
         context=context,
     )
     alerts_sync(readings=readings, context=context)

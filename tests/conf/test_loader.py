@@ -128,8 +128,8 @@ def test_it_turns_a_brief_form_venue_key_into_one_default_account(tmp_path: Path
 def test_it_lets_accounts_inherit_the_venue_key(shipped: ConfigDir) -> None:
     shipped.edit(
         "risk_monitor_config.yaml",
-        "      accounts:\n        - label: spot\n          strategy: treasury\n          market: spot\n"
-        "          api_key_env: EXCHANGE_1_SPOT_API_KEY\n",
+        "      accounts:\n        - label: spot\n          strategy: treasury\n"
+        "          market: spot\n          api_key_env: EXCHANGE_1_SPOT_API_KEY\n",
         '      api_key: "${EXCHANGE_1_API_KEY}"\n      accounts:\n        - label: spot\n'
         "          strategy: treasury\n          market: spot\n",
     )

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast
 
 from apps.marketdata.models import Candle, Price
@@ -47,7 +57,9 @@ class _EpochSeconds(Func):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Embedded mode: SQLite stores datetimes as ISO text; julianday() parses it.
         return self.as_sql(
-            compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
             **extra,
         )
 
@@ -198,6 +210,8 @@ def daily_closes(
     aggregated in the database: a 500-day history of 500 symbols is 500 rows, not 250,000."""
     if not instrument_ids:
         return {}
+    if connection.vendor != "postgresql":
+        return _daily_closes_portable(instrument_ids, first_day, end_day)
     sql = f"""
         SELECT instrument_id,
                array_agg((extract(epoch FROM open_time) / {SECONDS_PER_DAY})::bigint
@@ -215,6 +229,33 @@ def daily_closes(
         return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
 
 
+def _daily_candles(instrument_ids: Sequence[int], first_day: int, end_day: int) -> QuerySet[Any]:
+    return Candle.objects.filter(
+        interval="1d",
+        instrument_id__in=list(instrument_ids),
+        open_time__gte=datetime.fromtimestamp(first_day * SECONDS_PER_DAY, tz=UTC),
+        open_time__lt=datetime.fromtimestamp(end_day * SECONDS_PER_DAY, tz=UTC),
+    )
+
+
+def _daily_closes_portable(
+    instrument_ids: Sequence[int], first_day: int, end_day: int
+) -> dict[int, tuple[list[int], list[float]]]:
+    # Embedded mode (SQLite) has no array_agg, ANY() or to_timestamp: one row per candle,
+    # grouped here. Its books are small, so the row count the PostgreSQL path avoids is fine.
+    rows = _fetch(
+        _daily_candles(instrument_ids, first_day, end_day)
+        .order_by("instrument_id", "open_time")
+        .values_list("instrument_id", _float("close"), _epoch("open_time"))
+    )
+    closes: dict[int, tuple[list[int], list[float]]] = {}
+    for instrument_id, close, opened in rows:
+        days, values = closes.setdefault(instrument_id, ([], []))
+        days.append(round(opened / SECONDS_PER_DAY))
+        values.append(close)
+    return closes
+
+
 def recent_candles_fingerprint(
     instrument_ids: Sequence[int], first_day: int, end_day: int
 ) -> tuple[int, int]:
@@ -222,6 +263,12 @@ def recent_candles_fingerprint(
     when a candle of those days arrives."""
     if not instrument_ids:
         return (0, 0)
+    if connection.vendor != "postgresql":
+        # Embedded mode (SQLite): no ANY() or to_timestamp; the ORM spells the same query.
+        found = _daily_candles(instrument_ids, first_day, end_day).aggregate(
+            count=Count("id"), max_id=Max("id")
+        )
+        return int(found["count"]), int(found["max_id"] or 0)
     sql = f"""
         SELECT count(*), coalesce(max(id), 0) FROM {Candle._meta.db_table}
         WHERE interval = '1d' AND instrument_id = ANY(%s)
@@ -316,6 +363,8 @@ def equity_history(
     """(part, POSIX as_of, equity, running HWM, running max drawdown) of complete snapshots,
     one query: part 0 the latest before `state_before` (the state row), part 1 the latest at
     or before `day_start` (the day mark), part 2 every one in [state_before, before)."""
+    if connection.vendor != "postgresql":
+        return _equity_history_portable(portfolio_id, before, state_before, day_start)
     table = RiskSnapshot._meta.db_table
     columns = "extract(epoch FROM as_of)::float8, equity"
     where = f"FROM {table} WHERE portfolio_id = %(p)s AND equity_complete"
@@ -333,3 +382,26 @@ def equity_history(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _equity_history_portable(
+    portfolio_id: int, before: datetime, state_before: datetime, day_start: datetime
+) -> list[EquityRow]:
+    # Embedded mode (SQLite) rejects parenthesised LIMIT subqueries in a UNION and the
+    # ::float8 cast: the three parts as three ORM queries instead of one round trip.
+    complete = RiskSnapshot.objects.filter(portfolio_id=portfolio_id, equity_complete=True)
+    state = complete.filter(as_of__lt=state_before).order_by("-as_of")[:1]
+    mark = complete.filter(as_of__lte=day_start).order_by("-as_of")[:1]
+    recent = complete.filter(as_of__gte=state_before, as_of__lt=before)
+    rows: list[EquityRow] = [
+        (0, at, equity, hwm, worst)
+        for equity, hwm, worst, at in _fetch(
+            state.values_list("equity", "running_hwm", "running_max_drawdown", _epoch("as_of"))
+        )
+    ]
+    for part, query in ((1, mark), (2, recent)):
+        rows += [
+            (part, at, equity, None, None)
+            for equity, at in _fetch(query.values_list("equity", _epoch("as_of")))
+        ]
+    return rows
