@@ -1,6 +1,6 @@
 """Alert path benchmark: breach detected -> alert stored and its notifications queued.
 
-    python bench/alerts.py [--runs 500] [--max-seconds 60]
+    python bench/alerts.py [--runs 500] [--max-seconds 60] [--profile]
 
 Each run hands ``alerts_sync`` one new breached reading (a fingerprint never seen before) and
 times the call, commit included: the alert row, its outbox rows, the audit event, and the
@@ -8,18 +8,23 @@ after-commit kick of the deliverer. Runs on a throwaway database that it creates
 (``test_riskmonitor_bench_alerts`` on the server of DATABASE_URL; in embedded mode an in-memory
 SQLite). The Celery broker is in-memory here, so nothing reaches a running worker. Prints one
 JSON object; the target is p99 <= 10 ms.
+
+``--profile`` also prints to stderr every statement of one run (SQL and milliseconds) and the
+cProfile of the measured runs; its timings include the profiler's overhead.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import logging
 import os
+import pstats
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +41,10 @@ def main() -> None:
     _setup_django()
     with _throwaway_database():
         _run(WARMUP_RUNS, offset=0, max_seconds=args.max_seconds)
-        samples = _run(args.runs, offset=WARMUP_RUNS, max_seconds=args.max_seconds)
+        if args.profile:
+            _print_queries(WARMUP_RUNS)
+        measure = _profiled if args.profile else _run
+        samples = measure(args.runs, offset=WARMUP_RUNS + 1, max_seconds=args.max_seconds)
         counts = _counts()
     print(json.dumps({"backend": _vendor(), **_figures(samples), **counts}, indent=2))
 
@@ -45,6 +53,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=500, help="new breaches synced, one by one")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop measuring after")
+    parser.add_argument("--profile", action="store_true", help="print SQL and cProfile to stderr")
     return parser.parse_args()
 
 
@@ -95,6 +104,44 @@ def _run(runs: int, *, offset: int, max_seconds: float) -> list[float]:
         samples.append((time.perf_counter() - started) * 1000)
         if time.monotonic() > deadline:
             break
+    return samples
+
+
+def _print_queries(n: int) -> None:
+    """Run once more with every statement timed: what the database round trips are."""
+    from django.db import connection
+
+    queries: list[tuple[float, str]] = []
+    with connection.execute_wrapper(_timing(queries)):
+        started = time.perf_counter()
+        _run(1, offset=n, max_seconds=60.0)
+        total = (time.perf_counter() - started) * 1000
+    for ms, sql in queries:
+        print(f"{ms:7.3f} ms  {sql[:160]}", file=sys.stderr)
+    in_db = sum(ms for ms, _ in queries)
+    summary = f"{len(queries)} statements, {in_db:.3f} ms of {total:.3f} ms"
+    print(f"{summary} of the whole call (the COMMIT is not a statement here)", file=sys.stderr)
+
+
+def _timing(queries: list[tuple[float, str]]) -> Callable[..., Any]:
+    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, ctx)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, " ".join(sql.split())))
+
+    return wrapper
+
+
+def _profiled(runs: int, *, offset: int, max_seconds: float) -> list[float]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    samples = _run(runs, offset=offset, max_seconds=max_seconds)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
     return samples
 
 

@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from djangobench import setup_django, throwaway_database
 
 BENCH_DATABASE = "riskmonitor_bench_audit"
 BATCH = 5000
@@ -29,8 +24,8 @@ BATCH = 5000
 
 def main() -> None:
     args = _arguments()
-    _setup_django()
-    with _throwaway_database():
+    setup_django(BENCH_DATABASE)
+    with throwaway_database():
         record = _bench_record(args.events)
         _extend_chain(args.verify_events)
         verify = _bench_verify()
@@ -42,33 +37,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=2000, help="events appended one by one")
     parser.add_argument("--verify-events", type=int, default=100_000, help="chain length verified")
     return parser.parse_args()
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        # Never the working database: the same server, a database of the bench's own.
-        os.environ["DATABASE_URL"] = urlparse(url)._replace(path=f"/{BENCH_DATABASE}").geturl()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
-    os.environ.setdefault("RISK_MONITOR_LOG_LEVEL", "warning")
-    import django
-
-    django.setup()
-    audit_logger = logging.getLogger("riskmonitor.audit")
-    audit_logger.handlers = [logging.NullHandler()]
-    audit_logger.propagate = False
-
-
-@contextmanager
-def _throwaway_database() -> Iterator[None]:
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        yield
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 def _bench_record(events: int) -> dict[str, Any]:

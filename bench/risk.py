@@ -19,19 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
 import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from djangobench import setup_django, throwaway_database
 
 BENCH_DATABASE = "riskmonitor_bench_risk"
 DAY = timedelta(days=1)
@@ -44,10 +40,10 @@ def main() -> None:
     global PROFILE
     args = _arguments()
     PROFILE = args.profile
-    _setup_django()
+    setup_django(BENCH_DATABASE)
     deadline = time.monotonic() + args.deadline_seconds
     result: dict[str, Any] = {}
-    with _throwaway_database():
+    with throwaway_database():
         now = datetime.now(tz=UTC).replace(microsecond=0)
         started = time.perf_counter()
         default = _default_book(now)
@@ -68,33 +64,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--deadline-seconds", type=float, default=900.0, help="stop runs after")
     parser.add_argument("--profile", action="store_true", help="cProfile one run (stderr)")
     return parser.parse_args()
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        # Never the working database: the same server, a database of the bench's own.
-        os.environ["DATABASE_URL"] = urlparse(url)._replace(path=f"/{BENCH_DATABASE}").geturl()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
-    os.environ.setdefault("RISK_MONITOR_LOG_LEVEL", "warning")
-    import django
-
-    django.setup()
-    audit_logger = logging.getLogger("riskmonitor.audit")
-    audit_logger.handlers = [logging.NullHandler()]
-    audit_logger.propagate = False
-
-
-@contextmanager
-def _throwaway_database() -> Iterator[None]:
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        yield
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 def _bench(portfolio_id: int, now: datetime, runs: int, deadline: float) -> dict[str, Any]:

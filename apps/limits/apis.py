@@ -168,41 +168,36 @@ class DecisionInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class LimitChangeApproveApi(APIView):
+class _LimitDecisionApi(APIView):
+    """A second risk officer's decision on a proposal; subclasses name the service."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
+
+    def decide(self, request_id: int, user: User, comment: str) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
+    def post(self, request: Request, request_id: int) -> Response:
+        body = DecisionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = self.decide(
+                request_id, cast(User, request.user), body.validated_data.get("comment", "")
+            )
+        except LimitError as exc:
+            return refusal(exc)
+        return Response(ChangeRequestOutput(decided).data)
+
+
+class LimitChangeApproveApi(_LimitDecisionApi):
     """POST /api/v1/limits/requests/<id>/approve: another risk officer applies the change."""
 
-    permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
-
-    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
-    def post(self, request: Request, request_id: int) -> Response:
-        body = DecisionInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            decided = services.limit_change_approve(
-                request_id=request_id,
-                approver=cast(User, request.user),
-                comment=body.validated_data.get("comment", ""),
-            )
-        except LimitError as exc:
-            return refusal(exc)
-        return Response(ChangeRequestOutput(decided).data)
+    def decide(self, request_id: int, user: User, comment: str) -> Any:
+        return services.limit_change_approve(request_id=request_id, approver=user, comment=comment)
 
 
-class LimitChangeRejectApi(APIView):
+class LimitChangeRejectApi(_LimitDecisionApi):
     """POST /api/v1/limits/requests/<id>/reject: refuse (or withdraw) a proposal; it is kept."""
 
-    permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
-
-    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
-    def post(self, request: Request, request_id: int) -> Response:
-        body = DecisionInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            decided = services.limit_change_reject(
-                request_id=request_id,
-                decider=cast(User, request.user),
-                comment=body.validated_data.get("comment", ""),
-            )
-        except LimitError as exc:
-            return refusal(exc)
-        return Response(ChangeRequestOutput(decided).data)
+    def decide(self, request_id: int, user: User, comment: str) -> Any:
+        return services.limit_change_reject(request_id=request_id, decider=user, comment=comment)
