@@ -90,6 +90,12 @@ def _config_dir(tmp: Path, extra: dict[str, str]) -> Path:
     return target
 
 
+def _fresh_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
 def _spawn(stack: Stack, name: str, args: list[str], tmp: Path) -> None:
     log = tmp / f"{name}.log"
     stack.logs[name] = log
@@ -149,6 +155,8 @@ def running_stack(
                 "RISK_MONITOR_VAR_DIR": str(tmp / "var"),
                 "RISK_MONITOR_PORT": str(port),
                 "PYTHONUNBUFFERED": "1",
+                # Web and worker processes write metrics here; /metrics aggregates them.
+                "PROMETHEUS_MULTIPROC_DIR": str(_fresh_dir(tmp / "prometheus")),
                 "EXCHANGE_1_URL": sims["exchange-1"].base_url,
                 "EXCHANGE_2_URL": sims["exchange-2"].base_url,
                 "CUSTODIAN_URL": sims["custodian-1"].base_url,

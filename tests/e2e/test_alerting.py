@@ -4,6 +4,8 @@ acknowledged and resolved; notifications survive a webhook outage and arrive onc
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
 
 import psycopg
@@ -173,3 +175,18 @@ def test_it_delivers_every_notification_once_after_a_webhook_outage(stack, offic
             "SELECT count(*) FROM alerts_notification WHERE channel = 'webhook'"
         ).fetchone()[0]
     assert len({e["key"] for e in receiver.bodies()}) == len(receiver.bodies()) == delivered
+
+
+def test_it_serves_metrics_of_every_process_in_one_valid_exposition(stack, officer):
+    """The worker sets the risk gauges and counts alerts; the web process serves /metrics."""
+    text = officer.get(f"{stack.web_url}/metrics", timeout=10).text
+    assert 'risk_portfolio_pnl{currency="USD"}' in text
+    assert "risk_alert_generated_total{" in text
+    assert "risk_monitor_latency_seconds_bucket{" in text
+    assert "django_http_requests_total_by_method_total" in text
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool (Debian package prometheus) is needed; .ci/run installs it"
+    result = subprocess.run(
+        [promtool, "check", "metrics"], input=text, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
