@@ -44,9 +44,10 @@ def main() -> None:
         if args.profile:
             _print_queries(WARMUP_RUNS)
         measure = _profiled if args.profile else _run
-        samples = measure(args.runs, offset=WARMUP_RUNS + 1, max_seconds=args.max_seconds)
+        calls, stored = measure(args.runs, offset=WARMUP_RUNS + 1, max_seconds=args.max_seconds)
         counts = _counts()
-    print(json.dumps({"backend": _vendor(), **_figures(samples), **counts}, indent=2))
+    figures = {**_figures(calls), **_stored_figures(stored)}
+    print(json.dumps({"backend": _vendor(), **figures, **counts}, indent=2))
 
 
 def _arguments() -> argparse.Namespace:
@@ -91,20 +92,44 @@ def _throwaway_database() -> Iterator[None]:
         teardown_databases(old_config, verbosity=0)
 
 
-def _run(runs: int, *, offset: int, max_seconds: float) -> list[float]:
+def _run(runs: int, *, offset: int, max_seconds: float) -> tuple[list[float], list[float]]:
+    """Milliseconds of each run until ``alerts_sync`` returned (after-commit kick included),
+    and until its COMMIT returned (stored and queued)."""
     from apps.alerts.services import alerts_sync
 
     context = _context()
-    samples: list[float] = []
+    calls: list[float] = []
+    stored: list[float] = []
     deadline = time.monotonic() + max_seconds
-    for n in range(offset, offset + runs):
-        reading = _reading(n)
-        started = time.perf_counter()
-        alerts_sync(readings=[reading], context=context)
-        samples.append((time.perf_counter() - started) * 1000)
-        if time.monotonic() > deadline:
-            break
-    return samples
+    with _commit_clock() as committed:
+        for n in range(offset, offset + runs):
+            reading = _reading(n)
+            started = time.perf_counter()
+            alerts_sync(readings=[reading], context=context)
+            calls.append((time.perf_counter() - started) * 1000)
+            stored.append((committed[-1] - started) * 1000)
+            if time.monotonic() > deadline:
+                break
+    return calls, stored
+
+
+@contextmanager
+def _commit_clock() -> Iterator[list[float]]:
+    """The perf_counter() of each COMMIT's return, before the after-commit hooks run."""
+    from django.db import connection
+
+    moments: list[float] = []
+    commit = connection.commit
+
+    def timed_commit() -> None:
+        commit()
+        moments.append(time.perf_counter())
+
+    connection.commit = timed_commit  # type: ignore[method-assign]
+    try:
+        yield moments
+    finally:
+        del connection.commit
 
 
 def _print_queries(n: int) -> None:
@@ -117,10 +142,14 @@ def _print_queries(n: int) -> None:
         _run(1, offset=n, max_seconds=60.0)
         total = (time.perf_counter() - started) * 1000
     for ms, sql in queries:
-        print(f"{ms:7.3f} ms  {sql[:160]}", file=sys.stderr)
+        print(f"{ms:7.3f} ms  {_shortened(sql)}", file=sys.stderr)
     in_db = sum(ms for ms, _ in queries)
     summary = f"{len(queries)} statements, {in_db:.3f} ms of {total:.3f} ms"
     print(f"{summary} of the whole call (the COMMIT is not a statement here)", file=sys.stderr)
+
+
+def _shortened(sql: str, keep: int = 90) -> str:
+    return sql if len(sql) <= 2 * keep else f"{sql[:keep]} ... {sql[-keep:]}"
 
 
 def _timing(queries: list[tuple[float, str]]) -> Callable[..., Any]:
@@ -134,7 +163,7 @@ def _timing(queries: list[tuple[float, str]]) -> Callable[..., Any]:
     return wrapper
 
 
-def _profiled(runs: int, *, offset: int, max_seconds: float) -> list[float]:
+def _profiled(runs: int, *, offset: int, max_seconds: float) -> tuple[list[float], list[float]]:
     profiler = cProfile.Profile()
     profiler.enable()
     samples = _run(runs, offset=offset, max_seconds=max_seconds)
@@ -181,7 +210,7 @@ def _figures(samples: list[float]) -> dict[str, Any]:
     ordered = sorted(samples)
     p99 = _percentile(ordered, 0.99)
     return {
-        "measure": "alerts_sync of one new breached reading, commit included",
+        "measure": "alerts_sync of one new breached reading, commit and after-commit kick included",
         "runs": len(samples),
         "p50_ms": round(_percentile(ordered, 0.50), 3),
         "p99_ms": round(p99, 3),
@@ -189,6 +218,15 @@ def _figures(samples: list[float]) -> dict[str, Any]:
         "mean_ms": round(statistics.fmean(ordered), 3),
         "target_p99_ms": TARGET_P99_MS,
         "within_target": p99 <= TARGET_P99_MS,
+    }
+
+
+def _stored_figures(samples: list[float]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    return {
+        "stored_measure": "the same runs until COMMIT returned, before the after-commit kick",
+        "stored_p50_ms": round(_percentile(ordered, 0.50), 3),
+        "stored_p99_ms": round(_percentile(ordered, 0.99), 3),
     }
 
 

@@ -1,15 +1,37 @@
-"""The alerting policy of the running configuration, read once per use (the config is cached)."""
+"""The alerting policy of the running configuration, built once per configuration and settings
+(the configuration is immutable per process; tests that swap it get a fresh policy)."""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 from django.conf import settings
 
 from apps.alerts.routing import SEVERITIES, AlertPolicy, ChannelSpec, EscalationPolicy
-from riskmonitor.conf import get_config
+from riskmonitor.conf import RiskMonitorConfig, get_config
+
+
+class _Built(NamedTuple):
+    config: RiskMonitorConfig
+    settings: tuple[Any, ...]
+    policy: AlertPolicy
+
+
+_built: list[_Built] = []
 
 
 def policy_current() -> AlertPolicy:
     cfg = get_config()
+    risk_settings = (
+        settings.RISK_MONITOR["EMIT_COMPLIANCE_SIGNALS"],
+        settings.RISK_MONITOR["ALERT_WEBHOOK_URL"],
+    )
+    if not _built or _built[0].config is not cfg or _built[0].settings != risk_settings:
+        _built[:] = [_Built(cfg, risk_settings, _policy_of(cfg))]
+    return _built[0].policy
+
+
+def _policy_of(cfg: RiskMonitorConfig) -> AlertPolicy:
     alerting = cfg.monitor.alerting
     rules = cfg.limits.alert_configuration.escalation_rules
     thresholds = cfg.limits.alert_configuration.severity_thresholds

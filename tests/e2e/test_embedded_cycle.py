@@ -22,6 +22,8 @@ pytestmark = pytest.mark.e2e
 BASE = "http://127.0.0.1:8080"
 EXCHANGE_1 = "http://127.0.0.1:9101"
 BTC_MAX_LONG = "position_limits.BTC-USD.max_long"  # 10 BTC in config/risk_limits.yaml
+CREATE_OFFICER = ("create_role_user", "e2e-officer", "--role", "risk_officer", "--token")
+OFFICER_PASSWORD = ("--password", "Embedded-e2e-pw-1")  # required without a terminal
 
 
 def _embedded_env(tmp_path: Path) -> dict[str, str]:
@@ -44,14 +46,25 @@ def _sim_control_token(env: dict[str, str]) -> str:
     return found.group(1).strip()
 
 
-def _api_token(env: dict[str, str]) -> str:
-    out = subprocess.run(
-        [".venv/bin/python", "manage.py", "create_role_user", "e2e-officer"]
-        + ["--role", "risk_officer", "--password", "Embedded-e2e-pw-1", "--token"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
-    found = re.search(r"^token: (\S+)$", out.stdout, re.M)
-    assert found, out.stdout + out.stderr
+def _start_token_issue(env: dict[str, str]) -> subprocess.Popen[str]:
+    """``create_role_user --token`` once ``make run`` has bootstrapped (it wrote the login
+    file), alongside the rest of the start-up: a manage.py start costs seconds."""
+    login_file = Path(env["RISK_MONITOR_VAR_DIR"]) / "first-run-login.txt"
+    _poll(login_file.exists, 150, "make run bootstrapped")
+    return subprocess.Popen(
+        [".venv/bin/python", "manage.py", *CREATE_OFFICER, *OFFICER_PASSWORD],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _issued_token(issue: subprocess.Popen[str]) -> str:
+    out, _ = issue.communicate(timeout=60)
+    found = re.search(r"^token: (\S+)$", out, re.M)
+    assert issue.returncode == 0 and found, out
     return found.group(1)
 
 
@@ -87,14 +100,15 @@ def _btc_alert(token: str) -> dict[str, Any] | None:
     return next((a for a in alerts if a["limit_key"] == BTC_MAX_LONG), None)
 
 
-def test_it_runs_the_monitoring_cycle_on_sqlite_and_alerts_on_a_breach(tmp_path):
+def test_it_runs_the_monitoring_cycle_on_sqlite_and_alerts_on_a_breach(tmp_path: Path) -> None:
     env = _embedded_env(tmp_path)
     log = tmp_path / "make-run.log"
     with make_run(env, log) as proc:
-        health = wait_for_health(f"{BASE}/health", deadline_s=150)
+        issue = _start_token_issue(env)
+        health = wait_for_health(f"{BASE}/health", deadline_s=120)
         assert health["mode"] == "embedded"
         assert health["checks"]["database"]["detail"] == "sqlite"
-        token = _api_token(env)
+        token = _issued_token(issue)
 
         def has_equity() -> dict[str, Any] | None:
             status, body = http_json(f"{BASE}/api/v1/risk/status", token=token)
@@ -114,12 +128,9 @@ def test_it_runs_the_monitoring_cycle_on_sqlite_and_alerts_on_a_breach(tmp_path)
             _get(path, token)
         assert _btc_alert(token) is None
 
-        breach = {"account": "ex1-futures-basis", "symbol": "BTCUSDT"}
-        _sim_post(
-            "/_sim/positions",
-            breach | {"amount": "12", "entry_price": "90000"},
-            _sim_control_token(env),
-        )
+        # 12 BTC long on exchange-1's futures lifts the net past the 10 BTC limit.
+        breach = {"account": "ex1-futures-basis", "symbol": "BTCUSDT", "amount": "12"}
+        _sim_post("/_sim/positions", breach | {"entry_price": "90000"}, _sim_control_token(env))
         alert = _poll(lambda: _btc_alert(token), 30, f"an active {BTC_MAX_LONG} alert")
         assert alert["severity"] == "critical"
         assert alert["current"] > 10

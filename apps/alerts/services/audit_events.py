@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.alerts.models import Alert, Notification
-from apps.audit.services import audit_record, system_actor
+from apps.audit.services import AuditEntry, audit_record, audit_record_many, system_actor
 from apps.limits.readings import EvaluationContext
 
 ALERT_ACTOR = system_actor("alert-manager")
@@ -61,7 +61,15 @@ def alert_payload(alert: Alert, action: str, **extra: Any) -> dict[str, Any]:
 def alert_audit(
     alert: Alert, *, event_type: str, action: str, actor: str = ALERT_ACTOR, **extra: Any
 ) -> None:
-    audit_record(
+    entry = alert_audit_entry(alert, event_type=event_type, action=action, actor=actor, **extra)
+    audit_record_many(entries=[entry])
+
+
+def alert_audit_entry(
+    alert: Alert, *, event_type: str, action: str, actor: str = ALERT_ACTOR, **extra: Any
+) -> AuditEntry:
+    """The event of one alert decision, for ``audit_record_many`` (several in one append)."""
+    return AuditEntry(
         event_type=event_type,
         actor=actor,
         payload=alert_payload(alert, action, **extra),

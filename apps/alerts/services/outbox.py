@@ -79,7 +79,13 @@ def notifications_insert(rows: list[Notification]) -> int:
 
 
 def deliver_after_commit() -> None:
-    """Have the deliverer run once the current transaction commits (now, in autocommit)."""
+    """Have the deliverer run once the current transaction commits (now, in autocommit).
+
+    One kick per transaction, however many rows it queued: each kick is a broker round trip.
+    """
+    connection = transaction.get_connection()
+    if any(hook is _deliver_soon for _, hook, _ in connection.run_on_commit):
+        return
     transaction.on_commit(_deliver_soon, robust=True)
 
 

@@ -1,9 +1,10 @@
 """``alerts_sync``: turn one evaluation's limit readings into alert decisions.
 
 One transaction per call. Active alerts of the readings' fingerprints are locked (in fingerprint
-order, so two workers never deadlock); a new alert is inserted in a savepoint, and when another
-worker's insert won the race (the partial unique index refuses ours) we lock and update theirs.
-Audit events are written last: they take the audit chain's lock, which is held until commit.
+order, so two workers never deadlock); a new alert is inserted with ON CONFLICT DO NOTHING, and
+when another worker's insert won the race (the partial unique index holds theirs) we lock and
+update theirs. Audit events are written last, all in one append: they take the audit chain's
+lock, which is held until commit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import router, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from apps.alerts.models import ACTIVE_STATUSES, Alert, AlertStatus, Notification
@@ -26,9 +28,10 @@ from apps.alerts.routing import (
     severity_at_least_low,
     severity_rank,
 )
-from apps.alerts.services.audit_events import alert_audit, audit_trail_of
+from apps.alerts.services.audit_events import alert_audit_entry, audit_trail_of
 from apps.alerts.services.messages import message_payload
 from apps.alerts.services.outbox import alert_rows, compliance_signal_row, notifications_insert
+from apps.audit.services import audit_record_many
 from apps.limits.readings import EvaluationContext, LimitReading
 
 
@@ -77,8 +80,7 @@ def alerts_sync(*, readings: Sequence[LimitReading], context: EvaluationContext)
         for fingerprint in sorted(latest):
             _apply(cycle, latest[fingerprint], active.get(fingerprint))
         notifications_insert(cycle.notifications)
-        for entry in cycle.audits:
-            alert_audit(entry.pop("alert"), **entry)
+        audit_record_many(entries=[alert_audit_entry(e.pop("alert"), **e) for e in cycle.audits])
     return cycle.result
 
 
@@ -106,10 +108,8 @@ def _apply(cycle: _Cycle, reading: LimitReading, alert: Alert | None) -> None:
 
 def _insert_or_locked(cycle: _Cycle, reading: LimitReading) -> Alert | None:
     """Our new alert, or None when opened; the concurrent winner's alert when we lost the race."""
-    try:
-        with transaction.atomic():
-            alert = _open(cycle, reading)
-    except IntegrityError:
+    alert = _open(cycle, reading)
+    if alert is None:
         return (
             Alert.objects.select_for_update()
             .filter(fingerprint=reading.fingerprint, status__in=ACTIVE_STATUSES)
@@ -124,7 +124,7 @@ def _insert_or_locked(cycle: _Cycle, reading: LimitReading) -> Alert | None:
     return None
 
 
-def _open(cycle: _Cycle, reading: LimitReading) -> Alert:
+def _open(cycle: _Cycle, reading: LimitReading) -> Alert | None:
     severity = severity_at_least_low(reading.severity)
     targets = list(initial_targets(cycle.policy, severity))
     alert = Alert(
@@ -138,8 +138,28 @@ def _open(cycle: _Cycle, reading: LimitReading) -> Alert:
         next_escalation_at=next_escalation_at(cycle.policy, severity, targets, cycle.now),
     )
     _copy_reading(cycle, alert, reading)
-    alert.save(force_insert=True)
-    return alert
+    return alert if _insert_unless_active(alert) else None
+
+
+def _insert_unless_active(alert: Alert) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: False, and nothing written, when the
+    partial unique index already holds an active alert of the fingerprint.
+
+    Needs no savepoint (a refused INSERT would abort the transaction). A racing insert waits for
+    the other transaction; once it commits ours does nothing, and the next statement sees it.
+    """
+    meta = Alert._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    using = router.db_for_write(Alert, instance=alert)
+    # QuerySet._insert is how Model.save() inserts; save() has no ON CONFLICT of its own.
+    rows = Alert.objects.db_manager(using)._insert(  # type: ignore[attr-defined]
+        [alert], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not rows:
+        return False
+    alert.pk = rows[0][0]
+    alert._state.adding, alert._state.db = False, using
+    return True
 
 
 def _copy_reading(cycle: _Cycle, alert: Alert, reading: LimitReading) -> None:

@@ -55,13 +55,11 @@ class _EpochSeconds(Func):
     output_field = FloatField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Embedded mode: SQLite stores datetimes as ISO text; julianday() parses it.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
-            **extra,
-        )
+        # Embedded mode: SQLite stores datetimes as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        # julianday() keeps only ~40 us, so it gives the whole seconds and the text the rest.
+        text, params = compiler.compile(self.source_expressions[0])
+        seconds = f"round((julianday(substr({text}, 1, 19)) - 2440587.5) * 86400.0)"
+        return f"({seconds} + CAST(substr({text}, 20) AS REAL))", (*params, *params)
 
 
 def _epoch(field: str) -> Func:
@@ -264,11 +262,7 @@ def recent_candles_fingerprint(
     if not instrument_ids:
         return (0, 0)
     if connection.vendor != "postgresql":
-        # Embedded mode (SQLite): no ANY() or to_timestamp; the ORM spells the same query.
-        found = _daily_candles(instrument_ids, first_day, end_day).aggregate(
-            count=Count("id"), max_id=Max("id")
-        )
-        return int(found["count"]), int(found["max_id"] or 0)
+        return _candles_fingerprint_portable(instrument_ids, first_day, end_day)
     sql = f"""
         SELECT count(*), coalesce(max(id), 0) FROM {Candle._meta.db_table}
         WHERE interval = '1d' AND instrument_id = ANY(%s)
@@ -280,6 +274,16 @@ def recent_candles_fingerprint(
         )
         count, max_id = cursor.fetchone()
     return int(count), int(max_id)
+
+
+def _candles_fingerprint_portable(
+    instrument_ids: Sequence[int], first_day: int, end_day: int
+) -> tuple[int, int]:
+    # Embedded mode (SQLite): no ANY() or to_timestamp; the ORM spells the same query.
+    found = _daily_candles(instrument_ids, first_day, end_day).aggregate(
+        count=Count("id"), max_id=Max("id")
+    )
+    return int(found["count"]), int(found["max_id"] or 0)
 
 
 def spot_fills(account_ids: Sequence[int]) -> list[tuple[int, str, str, float, float, float]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,6 +31,25 @@ def test_it_opens_one_critical_alert_for_the_briefs_btc_breach() -> None:
     assert (alert.current, alert.limit, alert.utilization) == (15.0, 10.0, 1.5)
     assert alert.fingerprint == "position_limits.BTC-USD.max_long|BTC-USD"
     assert alert.notified_targets == ["risk_team", "head_of_trading"]
+
+
+def test_it_opens_an_alert_in_five_statements_without_savepoints(
+    django_assert_num_queries: Any,
+) -> None:
+    # Lock the active alerts, insert the alert, its notifications, then the audit chain's lock
+    # and head in one round trip and the audit INSERT: 5. Plus 2: inside the test's transaction
+    # the call's own atomic block is a savepoint (SAVEPOINT, RELEASE); nothing else is.
+    with django_assert_num_queries(7):
+        alerts_sync(readings=[btc_reading(15.0)], context=evaluation())
+
+
+def test_it_appends_the_events_of_one_call_together() -> None:
+    alerts_sync(readings=[btc_reading(15.0), eth_reading(260.0)], context=evaluation())
+
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert [e.event_type for e in events] == ["risk_limit_breach", "risk_limit_breach"]
+    assert events[1].prev_hash == events[0].hash
+    assert events[0].timestamp == events[1].timestamp  # one append, under one lock
 
 
 def test_it_keeps_one_alert_when_the_same_reading_comes_again() -> None:

@@ -12,7 +12,14 @@ from django.db import transaction
 
 from apps.audit.hashing import GENESIS_HASH
 from apps.audit.models import AuditEvent
-from apps.audit.services import actor_for, audit_record, system_actor
+from apps.audit.selectors import audit_chain_verify
+from apps.audit.services import (
+    AuditEntry,
+    actor_for,
+    audit_record,
+    audit_record_many,
+    system_actor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +40,35 @@ def test_it_links_each_event_to_the_previous_hash() -> None:
 
     assert [e.sequence for e in events] == [1, 2, 3]
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+
+
+def test_it_chains_several_events_with_one_head_read_and_one_insert(
+    django_assert_num_queries: Any,
+) -> None:
+    first = _record(n=0)
+    entries = [AuditEntry("alert_updated", "system:test", {"n": n}) for n in (1, 2, 3)]
+
+    with django_assert_num_queries(2):  # lock and head in one round trip, then the INSERT
+        events = audit_record_many(entries=entries)
+
+    assert [e.sequence for e in events] == [2, 3, 4]
+    assert [e.prev_hash for e in events] == [first.hash, *(e.hash for e in events[:-1])]
+    assert audit_chain_verify().intact
+    assert [e.payload["n"] for e in AuditEvent.objects.order_by("sequence")] == [0, 1, 2, 3]
+
+
+def test_it_appends_nothing_for_no_entries(django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(0):
+        assert audit_record_many(entries=[]) == []
+
+
+def test_it_refuses_the_whole_batch_when_one_entry_is_invalid() -> None:
+    entries = [AuditEntry("ok", "system:test", {}), AuditEntry("bad", "system:test", {}, level="x")]
+
+    with pytest.raises(ValueError, match="level"):
+        audit_record_many(entries=entries)
+
+    assert not AuditEvent.objects.exists()
 
 
 def test_it_stores_a_payload_that_rehashes_to_the_stored_hash() -> None:

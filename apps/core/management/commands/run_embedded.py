@@ -70,10 +70,9 @@ def _start_simulator(
     kind: str, name: str | None, port: int, scenario: str
 ) -> subprocess.Popen[bytes]:
     named = ["--name", name] if name is not None else []
+    argv = [*named, "--port", str(port), "--scenario", scenario, "--seed", "42"]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "simulators", kind, *named, "--port", str(port)]
-        + ["--scenario", scenario, "--seed", "42"],
-        env=os.environ.copy(),
+        [sys.executable, "-m", "simulators", kind, *argv], env=os.environ.copy()
     )
 
 
