@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core import apis as core
 
 urlpatterns = [
+    # Until the live dashboard exists, the back office is the place to land.
+    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("health", core.health, name="health"),
     path("metrics", core.metrics, name="metrics"),
     path("api/v1/system/status", core.system_status, name="system-status"),

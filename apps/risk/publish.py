@@ -11,6 +11,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from prometheus_client import Gauge
 
 from apps.core.metrics import (
     risk_delta_exposure,
@@ -25,12 +26,37 @@ log = logging.getLogger(__name__)
 RISK_UPDATES_GROUP = "risk.updates"  # the group apps.dashboard's consumer joins
 
 
+class LabelledGauge:
+    """A gauge's labelled children, cached per process: `labels()` validates and locks on
+    every call (~10 us), a cost paid ~5,500 times a cycle on a 10,000-position book.
+
+    Every value is still set each cycle, changed or not: with the "mostrecent" multiprocess
+    mode the newest write of any process wins, so a skipped write would let another worker's
+    older figure stand."""
+
+    def __init__(self, gauge: Gauge) -> None:
+        self.gauge = gauge
+        self.children: dict[tuple[str, ...], Gauge] = {}
+
+    def set(self, labels: tuple[str, ...], value: float) -> None:
+        child = self.children.get(labels)
+        if child is None:
+            child = self.children[labels] = self.gauge.labels(*labels)
+        child.set(value)
+
+
+_pnl = LabelledGauge(risk_portfolio_pnl)
+_delta = LabelledGauge(risk_delta_exposure)
+_drawdown = LabelledGauge(risk_drawdown)
+_position = LabelledGauge(risk_position_size)
+
+
 def gauges_set(snapshot: RiskSnapshot) -> None:
     """Export the snapshot's headline figures; a figure that is None is left as it was."""
     figures = snapshot.figures
-    risk_portfolio_pnl.labels("USD").set(snapshot.total_pnl)
+    _pnl.set(("USD",), snapshot.total_pnl)
     for asset, row in figures.get("deltas", {}).items():
-        risk_delta_exposure.labels(asset).set(row["units"])
+        _delta.set((asset,), row["units"])
     drawdown, pnl = figures.get("drawdown", {}), figures.get("pnl", {})
     start, loss = pnl.get("equity_start_of_day"), pnl.get("daily_loss")
     daily = loss / start if start and start > 0 and loss is not None else None
@@ -40,11 +66,11 @@ def gauges_set(snapshot: RiskSnapshot) -> None:
         ("daily", daily),  # today's loss over the 00:00 UTC equity, a fraction <= 0
     ):
         if value is not None:
-            risk_drawdown.labels(timeframe).set(value)
+            _drawdown.set((timeframe,), value)
     for symbol, by_venue in figures.get("venue_positions", {}).items():
         for venue, size in by_venue.items():
             if size is not None:
-                risk_position_size.labels(symbol, venue).set(size)
+                _position.set((symbol, venue), size)
 
 
 def update_push(snapshot: RiskSnapshot) -> None:

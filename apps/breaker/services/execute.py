@@ -13,7 +13,6 @@ from apps.alerts.services import notification_enqueue
 from apps.audit.hashing import normalize_payload
 from apps.audit.services import audit_record
 from apps.breaker.config import emergency_targets
-from apps.breaker.execution import ClientCache, step_claim, step_record, step_send
 from apps.breaker.models import LiquidationPlan, LiquidationStep, PlanStatus, StepStatus
 from apps.breaker.services.common import ACTOR
 
@@ -88,6 +87,9 @@ def plan_execute(*, plan_id: int) -> PlanReport:
         status = LiquidationPlan.objects.filter(pk=plan_id).values_list("status", flat=True)
         return PlanReport(plan_id, status.first() or "missing")
     plan = LiquidationPlan.objects.get(pk=plan_id)
+    # Imported here: the execution path pulls in ccxt, which every other process can do without.
+    from apps.breaker.execution import ClientCache, step_claim, step_record, step_send
+
     clients = ClientCache()
     pending = plan.steps.filter(status=StepStatus.PENDING).select_related("venue", "account")
     for step in pending.order_by("seq"):

@@ -11,7 +11,6 @@ Real Binance: leave the venue's base URL empty and give read-only keys; ccxt's o
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ import ccxt
 from apps.venues.connectors import binance_parse as parse
 from apps.venues.connectors.base import ErrorKind, PayloadRejected, SourceError
 from apps.venues.connectors.calls import Policy
+from apps.venues.connectors.keys import key_id
 from apps.venues.connectors.validation import excerpt
 
 # ccxt 4.5.90 ``binance().urls['api']`` key -> path below the venue's base URL. Every key is
@@ -94,11 +94,6 @@ def request_weight(url: str) -> int:
 def _fapi_kline_weight(params: dict[str, str]) -> int:
     limit = int(params.get("limit", "500"))
     return 1 if limit < 100 else 2 if limit < 500 else 5 if limit <= 1000 else 10
-
-
-def key_id(api_key: str) -> str:
-    """Budgets are per API key; Redis keys carry a digest, never the key."""
-    return "key-" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip"
 
 
 def classify(exc: Exception, status: int | None, body: str | None, headers: Any) -> SourceError:

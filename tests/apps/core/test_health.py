@@ -54,3 +54,9 @@ def test_it_reports_the_scheduler_tick_written_by_the_heartbeat_task(client):
     cache.delete(SCHEDULER_TICK_KEY)
     heartbeat.apply()
     assert time.time() - cache.get(SCHEDULER_TICK_KEY) < 5
+
+
+def test_it_sends_a_visitor_of_the_root_to_the_back_office(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
