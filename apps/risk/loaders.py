@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from apps.risk.columns import PositionColumns, book_from_columns, marks_from_quotes
 from apps.risk.costbasis import CostBasis, SpotFill, average_cost
 from apps.risk.equity import (
     STATE_LAG_SECONDS,
@@ -39,12 +40,9 @@ from riskmonitor.engine import (
     History,
     Kind,
     MarketRow,
-    PositionRow,
     PriceHistory,
     QuoteRow,
-    build_book,
     build_market_info,
-    build_marks,
     canonical_symbol,
 )
 
@@ -78,7 +76,7 @@ class SourceData:
 
     as_of: float
     day_start: float
-    positions: list[PositionRow]
+    positions: PositionColumns
     balances: list[BalanceRow]
     custodians: tuple[str, ...]
     quotes: list[QuoteRow]
@@ -136,10 +134,8 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     closes = {s: by_instrument[p.instrument_id] for s, p in history.items()
               if p.instrument_id in by_instrument}  # fmt: skip
     quotes = _quotes(ctx, prices)
-    positions = [
-        *_spot_rows(ctx, accounts, balance_raw, by_snapshot, closes, quotes),
-        *_derivative_rows(ctx, accounts, position_raw, by_snapshot),
-    ]
+    positions = _spot_rows(ctx, accounts, balance_raw, by_snapshot, closes, quotes)
+    positions.extend(_derivative_rows(ctx, accounts, position_raw, by_snapshot))
     equity_read = _equity_history(portfolio_id, as_of, day_start)
     equity = path_samples(equity_read)
     since = datetime.fromtimestamp(transfers_since(equity, day_start.timestamp()), tz=UTC)
@@ -162,11 +158,11 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
 def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
     """`EngineInputs` from the loaded rows; closes go straight into a matrix (no per-day
     Python loop), aligned with the book's symbols."""
-    book = build_book(
+    book = book_from_columns(
         data.positions, data.balances, custodians=data.custodians,
         asset_aliases=settings.asset_aliases,
     )  # fmt: skip
-    marks = build_marks(
+    marks = marks_from_quotes(
         data.quotes, book.symbols, pricing_order=settings.pricing_order,
         asset_aliases=settings.asset_aliases,
     )  # fmt: skip
@@ -206,11 +202,12 @@ def _equity_history(portfolio_id: int, as_of: datetime, day_start: datetime) -> 
     )  # fmt: skip
 
 
-def _history_instruments(ctx: _Context, prices: Iterable[PriceRef]) -> dict[str, PriceRef]:
+def _history_instruments(ctx: _Context, prices: Sequence[PriceRef]) -> dict[str, PriceRef]:
     """Per canonical symbol, the instrument whose daily candles make its history: the first
     venue in pricing order, spot before perpetual."""
     chosen: dict[str, PriceRef] = {}
-    for price in sorted(prices, key=lambda p: (ctx.rank(p.venue), p.kind != "spot")):
+    ranks = {venue: ctx.rank(venue) for venue in {p.venue for p in prices}}
+    for price in sorted(prices, key=lambda p: (ranks[p.venue], p.kind != "spot")):
         symbol = ctx.canonical(price.symbol)
         if symbol is not None and symbol not in chosen:
             chosen[symbol] = price
@@ -218,11 +215,15 @@ def _history_instruments(ctx: _Context, prices: Iterable[PriceRef]) -> dict[str,
     return chosen
 
 
-def _quotes(ctx: _Context, prices: Iterable[PriceRef]) -> list[QuoteRow]:
+def _quotes(ctx: _Context, prices: Sequence[PriceRef]) -> list[QuoteRow]:
     """One candidate per (venue, symbol): the spot last trade, else the perpetual's mark;
     then a par quote (1 USD, ranked after every venue) for each alias of USD."""
     quotes: dict[tuple[str, str], QuoteRow] = {}
-    for price in sorted(prices, key=lambda p: p.kind != "spot"):
+    spot_first = [
+        *(p for p in prices if p.kind == "spot"),
+        *(p for p in prices if p.kind != "spot"),
+    ]
+    for price in spot_first:
         symbol = ctx.canonical(price.symbol)
         key = (price.venue, symbol or "")
         if symbol is None or key in quotes or not (math.isfinite(price.price) and price.price > 0):
@@ -253,7 +254,7 @@ def _spot_rows(
     by_snapshot: dict[int, AccountRef],
     closes: dict[str, Closes],
     quotes: Sequence[QuoteRow],
-) -> list[PositionRow]:
+) -> PositionColumns:
     """A spot row per (exchange spot account, non-cash asset held or traded today)."""
     spot = {a.id: a for a in accounts if a.market == "spot" and a.venue_kind == "exchange"}
     held: dict[tuple[int, str], float] = defaultdict(float)
@@ -266,7 +267,7 @@ def _spot_rows(
         size = amount if side == "buy" else -amount
         fills[(account_id, symbol)].append(SpotFill(at, size, price))
     today = ctx.day_start.timestamp()
-    rows = []
+    rows = PositionColumns()
     traded = {k for k in fills if k[1].endswith(f"-{NUMERAIRE}") and not _cash_symbol(ctx, k[1])}
     for key in sorted({*held, *traded}):
         account, symbol = spot[key[0]], key[1]
@@ -280,11 +281,8 @@ def _spot_rows(
             ctx.notes.cost_basis_assumed.append(f"{account.name}:{symbol}")
         if size == 0 and basis.realized_today == 0:
             continue
-        rows.append(PositionRow(
-            venue=account.venue, account=account.name, symbol=symbol, kind=Kind.SPOT,
-            size=size, avg_entry=max(basis.avg_entry, 0.0),
-            realized_today=basis.realized_today, strategy=account.strategy,
-        ))  # fmt: skip
+        rows.add(account, symbol, Kind.SPOT, size, max(basis.avg_entry, 0.0),
+                 realized_today=basis.realized_today)  # fmt: skip
     return rows
 
 
@@ -319,31 +317,25 @@ def _derivative_rows(
     accounts: Sequence[AccountRef],
     lines: Iterable[tuple[int, str, float, float, float]],
     by_snapshot: dict[int, AccountRef],
-) -> list[PositionRow]:
+) -> PositionColumns:
     """A derivative row per futures position line, plus a size-0 row per (account, symbol)
     closed today with realized P&L (so realized today is not lost)."""
     futures = {a.id: a for a in accounts if a.market == "futures"}
     realized = sources.derivative_realized_since(list(futures), ctx.day_start)
-    rows, seen = [], set()
+    rows, seen = PositionColumns(), set()
     for s, raw_symbol, contracts, contract_size, entry in lines:
         account, symbol = by_snapshot[s], ctx.canonical(raw_symbol)
         if symbol is None or contract_size <= 0:
             continue
         seen.add((account.id, raw_symbol))
-        rows.append(PositionRow(
-            venue=account.venue, account=account.name, symbol=symbol, kind=Kind.DERIVATIVE,
-            size=contracts, avg_entry=entry, multiplier=contract_size,
-            realized_today=realized.get((account.id, raw_symbol), 0.0), strategy=account.strategy,
-        ))  # fmt: skip
+        rows.add(account, symbol, Kind.DERIVATIVE, contracts, entry, contract_size,
+                 realized.get((account.id, raw_symbol), 0.0))  # fmt: skip
     for (account_id, raw_symbol), amount in sorted(realized.items()):
         symbol = ctx.canonical(raw_symbol)
         if (account_id, raw_symbol) in seen or symbol is None or account_id not in futures:
             continue
         account = futures[account_id]
-        rows.append(PositionRow(
-            venue=account.venue, account=account.name, symbol=symbol, kind=Kind.DERIVATIVE,
-            size=0.0, avg_entry=0.0, realized_today=amount, strategy=account.strategy,
-        ))  # fmt: skip
+        rows.add(account, symbol, Kind.DERIVATIVE, 0.0, 0.0, realized_today=amount)
     return rows
 
 

@@ -21,12 +21,16 @@ from apps.risk.loaders import SourceData, build_inputs, load_sources
 from apps.risk.models import RiskSnapshot, RiskTrace
 from apps.risk.publish import snapshot_publish_on_commit
 from apps.risk.retention import snapshots_to_drop
+from apps.risk.selectors.snapshots import trace_written_since
 from apps.risk.selectors.sources import portfolios_with_accounts
 from apps.risk.settings import risk_settings
 from apps.risk.trace import calculation_trace
 from riskmonitor.engine import EngineInputs, RiskAssessment, assess
 
 ACTOR = system_actor("risk-engine")
+# The debug trace of a 10,000-position book is ~1 MB of JSON: rebuilt and rewritten at most
+# this often, not every cycle. It names its snapshot, so it stays consistent, just older.
+TRACE_INTERVAL = timedelta(seconds=60)
 log = logging.getLogger(__name__)
 
 
@@ -73,8 +77,9 @@ def evaluate_risk(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapshot:
         with transaction.atomic():
             with timer.stage("store"):
                 snapshot = _store(portfolio_id, cycle_start, as_of, data, inputs, assessment)
-                trace = calculation_trace(data, inputs, assessment, settings.params)
-                _trace_replace(portfolio_id, snapshot, trace)
+                if _trace_due(portfolio_id, as_of):
+                    trace = calculation_trace(data, inputs, assessment, settings.params)
+                    _trace_replace(portfolio_id, snapshot, trace)
                 _audit(snapshot)
             snapshot.compute_ms = timer.finish()
             RiskSnapshot.objects.filter(pk=snapshot.pk).update(compute_ms=snapshot.compute_ms)
@@ -118,6 +123,10 @@ def _store(
         running_hwm=running_hwm(inputs.history.equity, assessment.pnl.equity, data.as_of),
         running_max_drawdown=assessment.drawdown.max_drawdown,
     )  # fmt: skip
+
+
+def _trace_due(portfolio_id: int, as_of: datetime) -> bool:
+    return not trace_written_since(portfolio_id=portfolio_id, moment=as_of - TRACE_INTERVAL)
 
 
 def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str, Any]) -> None:

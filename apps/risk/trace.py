@@ -7,7 +7,7 @@ Columnar (one list per field) so a 10,000-row book serializes in a few milliseco
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from operator import attrgetter
 from typing import Any
 
@@ -41,8 +41,7 @@ def calculation_trace(
     return {
         "as_of": data.as_of,
         "day_start": data.day_start,
-        "positions": _columns(data.positions, tuple(f.name for f in fields(data.positions[0])))
-        if data.positions else {},
+        "positions": data.positions.as_json(),
         "balances": _columns(data.balances, ("venue", "account", "asset", "amount")),
         "custodians": list(data.custodians),
         "quotes": _columns(data.quotes, ("symbol", "source", "price", "timestamp")),

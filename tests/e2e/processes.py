@@ -43,13 +43,34 @@ def wait_for_health(url: str, deadline_s: float, want_status: int = 200) -> dict
     raise AssertionError(f"{url} never answered {want_status}; last: {last}")
 
 
-def session_processes(sid: int) -> list[str]:
-    """Commands of every live process in a session (the tree ``make run`` started)."""
+def process_tree(root: int) -> dict[int, str]:
+    """Every live descendant of ``root`` (pid -> command). Walked by parent pid, not by session:
+    honcho starts each Procfile process in a session of its own."""
     out = subprocess.run(
-        ["ps", "-eo", "sid=,stat=,args="], capture_output=True, text=True, check=True
+        ["ps", "-eo", "pid=,ppid=,stat=,args="], capture_output=True, text=True, check=True
     ).stdout
-    rows = [line.split(None, 2) for line in out.splitlines() if line.strip()]
-    return [r[2] for r in rows if len(r) == 3 and int(r[0]) == sid and not r[1].startswith("Z")]
+    rows = [line.split(None, 3) for line in out.splitlines() if line.strip()]
+    children: dict[int, list[tuple[int, str]]] = {}
+    for pid, ppid, _stat, args in (r for r in rows if len(r) == 4 and not r[2].startswith("Z")):
+        children.setdefault(int(ppid), []).append((int(pid), args))
+    found: dict[int, str] = {}
+    pending = [root]
+    while pending:
+        for pid, args in children.get(pending.pop(), []):
+            found[pid] = args
+            pending.append(pid)
+    return found
+
+
+def alive(pids: list[int]) -> list[int]:
+    left = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        left.append(pid)
+    return left
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.processes import REPO, http_json, make_run, session_processes, wait_for_health
+from tests.e2e.processes import REPO, alive, http_json, make_run, process_tree, wait_for_health
 
 pytestmark = pytest.mark.e2e
 
@@ -134,7 +134,7 @@ def test_it_runs_the_monitoring_cycle_on_sqlite_and_alerts_on_a_breach(tmp_path:
         alert = _poll(lambda: _btc_alert(token), 30, f"an active {BTC_MAX_LONG} alert")
         assert alert["severity"] == "critical"
         assert alert["current"] > 10
-        sid = proc.pid
+        started = process_tree(proc.pid)
     assert proc.returncode is not None
-    _poll(lambda: session_processes(sid) == [], 15, "every process of make run stopped")
+    _poll(lambda: alive(list(started)) == [], 15, "every process of make run stopped")
     assert "scheduled job failed" not in log.read_text()

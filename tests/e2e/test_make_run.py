@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.e2e.processes import http_json, make_run, session_processes, wait_for_health
+from tests.e2e.processes import alive, http_json, make_run, process_tree, wait_for_health
 
 pytestmark = pytest.mark.e2e
 
@@ -28,12 +28,12 @@ def _recreate_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _assert_stops_cleanly(proc, sid: int) -> None:
+def _assert_stops_cleanly(proc, started: dict[int, str]) -> None:
     assert proc.returncode is not None
     deadline = time.monotonic() + 15
-    while session_processes(sid) and time.monotonic() < deadline:
+    while alive(list(started)) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert session_processes(sid) == []
+    assert {pid: started[pid] for pid in alive(list(started))} == {}
 
 
 def test_it_runs_embedded_by_default_and_stops_on_ctrl_c(tmp_path):
@@ -42,9 +42,9 @@ def test_it_runs_embedded_by_default_and_stops_on_ctrl_c(tmp_path):
     with make_run(env, log) as proc:
         body = wait_for_health("http://127.0.0.1:8080/health", deadline_s=120)
         assert body["mode"] == "embedded"
-        sid = proc.pid
+        started = process_tree(proc.pid)
         assert "officer" in log.read_text()  # it printed how to log in
-    _assert_stops_cleanly(proc, sid)
+    _assert_stops_cleanly(proc, started)
 
 
 def test_it_runs_the_stack_processes_when_database_and_redis_are_set(tmp_path):
@@ -64,13 +64,15 @@ def test_it_runs_the_stack_processes_when_database_and_redis_are_set(tmp_path):
             assert time.monotonic() < deadline, body
             time.sleep(1)
             body = http_json("http://127.0.0.1:8080/health")[1]
-        commands = " ".join(session_processes(proc.pid))
+        started = process_tree(proc.pid)
+        commands = " ".join(started.values())
         for needle in (
             "daphne",
-            "celery -A riskmonitor worker",
-            "celery -A riskmonitor beat",
+            "riskmonitor worker",
+            "riskmonitor beat",
             "manage.py rungrpc",
+            "simulators exchange",
+            "simulators custodian",
         ):
             assert needle in commands
-        sid = proc.pid
-    _assert_stops_cleanly(proc, sid)
+    _assert_stops_cleanly(proc, started)

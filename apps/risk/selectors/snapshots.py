@@ -128,3 +128,7 @@ def snapshot_history(*, portfolio_id: int, since: datetime) -> list[dict[str, An
 
 def latest_trace(*, portfolio_id: int) -> RiskTrace | None:
     return RiskTrace.objects.filter(portfolio_id=portfolio_id).first()
+
+
+def trace_written_since(*, portfolio_id: int, moment: datetime) -> bool:
+    return RiskTrace.objects.filter(portfolio_id=portfolio_id, updated_at__gte=moment).exists()

@@ -8,10 +8,11 @@ import math
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.risk.models import RiskSnapshot, RiskTrace
-from apps.risk.services import evaluate_risk
+from apps.risk.services import TRACE_INTERVAL, evaluate_risk
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import BTC_CLOSES, ETH_CLOSES, NOW, TODAY, Book
 
@@ -114,6 +115,15 @@ def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
     assert json.loads(trace.trace)["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1
     event = AuditEvent.objects.get(event_type="risk.snapshot_created")
     assert event.payload["snapshot_id"] == snapshot.pk
+
+
+def test_it_rewrites_the_trace_at_most_once_per_interval(book: Book) -> None:
+    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
+    assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == first.pk
+    RiskTrace.objects.update(updated_at=timezone.now() - TRACE_INTERVAL - timedelta(seconds=1))
+    third = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=10))
+    assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == third.pk
 
 
 def test_it_is_idempotent_per_cycle(book: Book) -> None:
