@@ -50,25 +50,30 @@ class PositionColumns:
     def __len__(self) -> int:
         return len(self.size)
 
-    def add(
-        self,
-        account: AccountRef,
-        symbol: str,
+    @classmethod
+    def of(
+        cls,
+        accounts: Sequence[AccountRef],
+        symbols: list[str],
         kind: Kind,
-        size: float,
-        avg_entry: float,
-        multiplier: float = 1.0,
-        realized_today: float = 0.0,
-    ) -> None:
-        self.venue.append(account.venue)
-        self.account.append(account.name)
-        self.symbol.append(symbol)
-        self.kind.append(kind)
-        self.size.append(size)
-        self.avg_entry.append(avg_entry)
-        self.multiplier.append(multiplier)
-        self.realized_today.append(realized_today)
-        self.strategy.append(account.strategy)
+        size: list[float],
+        avg_entry: list[float],
+        multiplier: list[float] | None = None,
+        realized_today: list[float] | None = None,
+    ) -> PositionColumns:
+        """Rows of one kind from per-row lists; a missing multiplier is 1, missing realized 0."""
+        n = len(size)
+        return cls(
+            venue=[a.venue for a in accounts],
+            account=[a.name for a in accounts],
+            symbol=symbols,
+            kind=[kind] * n,
+            size=size,
+            avg_entry=avg_entry,
+            multiplier=[1.0] * n if multiplier is None else multiplier,
+            realized_today=[0.0] * n if realized_today is None else realized_today,
+            strategy=[a.strategy for a in accounts],
+        )
 
     def extend(self, other: PositionColumns) -> None:
         for name in POSITION_FIELDS:

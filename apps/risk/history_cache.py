@@ -15,6 +15,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 from apps.risk.selectors import sources
 
@@ -25,11 +28,20 @@ RECENT_DAYS = 3
 Key = tuple[tuple[int, ...], int, int]
 
 
+class Closes(NamedTuple):
+    """One instrument's closes, ascending: as read, and as arrays converted once per entry."""
+
+    days: list[int]  # days since the epoch
+    closes: list[float]
+    day_array: np.ndarray
+    close_array: np.ndarray
+
+
 @dataclass(frozen=True)
 class _Entry:
     fingerprint: tuple[int, int]
     expires: float
-    value: dict[int, tuple[list[int], list[float]]]
+    value: dict[int, Closes]
 
 
 _lock = threading.Lock()
@@ -38,7 +50,7 @@ _entries: OrderedDict[Key, _Entry] = OrderedDict()
 
 def daily_closes_cached(
     instrument_ids: Sequence[int], first_day: int, end_day: int
-) -> dict[int, tuple[list[int], list[float]]]:
+) -> dict[int, Closes]:
     """`sources.daily_closes`, from the cache when still valid. Treat the result as
     read-only: it is shared between calls."""
     key = (tuple(sorted(instrument_ids)), first_day, end_day)
@@ -48,7 +60,12 @@ def daily_closes_cached(
         entry = _entries.get(key)
     if entry is not None and entry.fingerprint == fingerprint and entry.expires > now:
         return entry.value
-    value = sources.daily_closes(key[0], first_day, end_day)
+    value = {
+        instrument: Closes(
+            days, closes, np.asarray(days, dtype=np.int64), np.asarray(closes, dtype=np.float64)
+        )
+        for instrument, (days, closes) in sources.daily_closes(key[0], first_day, end_day).items()
+    }
     with _lock:
         _entries[key] = _Entry(fingerprint, now + TTL_SECONDS, value)
         _entries.move_to_end(key)

@@ -30,7 +30,7 @@ from apps.risk.equity import (
     path_samples,
     transfers_since,
 )
-from apps.risk.history_cache import daily_closes_cached
+from apps.risk.history_cache import Closes, daily_closes_cached
 from apps.risk.selectors import sources
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef, PriceRef
 from apps.risk.settings import NUMERAIRE, PAR_SOURCE, RiskSettings
@@ -45,8 +45,6 @@ from riskmonitor.engine import (
     build_market_info,
     canonical_symbol,
 )
-
-Closes = tuple[list[int], list[float]]  # (days since the epoch, closes), ascending
 
 
 @dataclass
@@ -168,13 +166,13 @@ def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
     )  # fmt: skip
     # The day axis starts at the first day any symbol has a close: days before the history
     # began are not "no move" days, and a short history must show as one (var_short_history).
-    first = min((days[0] for days, _ in data.closes.values() if days), default=data.first_day)
+    first = min((c.days[0] for c in data.closes.values() if c.days), default=data.first_day)
     first = max(first, data.first_day)
     matrix = np.full((data.first_day + data.days - first, book.n_symbols), np.nan)
     for column, symbol in enumerate(book.symbols):
         if symbol in data.closes:
-            days, closes = data.closes[symbol]
-            matrix[np.asarray(days, dtype=np.int64) - first, column] = closes
+            closes = data.closes[symbol]
+            matrix[closes.day_array - first, column] = closes.close_array
     history = History(
         prices=PriceHistory(closes=matrix),
         equity=equity_series(data.equity, data.transfers),
@@ -206,8 +204,12 @@ def _history_instruments(ctx: _Context, prices: Sequence[PriceRef]) -> dict[str,
     """Per canonical symbol, the instrument whose daily candles make its history: the first
     venue in pricing order, spot before perpetual."""
     chosen: dict[str, PriceRef] = {}
-    ranks = {venue: ctx.rank(venue) for venue in {p.venue for p in prices}}
-    for price in sorted(prices, key=lambda p: (ranks[p.venue], p.kind != "spot")):
+    # Bucketed rather than sorted with a key per price: a stable sort by bucket rank.
+    buckets: dict[tuple[str, bool], list[PriceRef]] = defaultdict(list)
+    for price in prices:
+        buckets[(price.venue, price.kind != "spot")].append(price)
+    ranked = sorted(buckets, key=lambda b: (ctx.rank(b[0]), b[1]))
+    for price in (p for bucket in ranked for p in buckets[bucket]):
         symbol = ctx.canonical(price.symbol)
         if symbol is not None and symbol not in chosen:
             chosen[symbol] = price
@@ -257,33 +259,58 @@ def _spot_rows(
 ) -> PositionColumns:
     """A spot row per (exchange spot account, non-cash asset held or traded today)."""
     spot = {a.id: a for a in accounts if a.market == "spot" and a.venue_kind == "exchange"}
-    held: dict[tuple[int, str], float] = defaultdict(float)
-    for s, wallet, asset, total in balances:
-        account = by_snapshot[s]
-        if account.id in spot and wallet == "spot" and not ctx.settings.is_cash(asset):
-            held[(account.id, f"{asset}-{NUMERAIRE}")] += total
+    held = _spot_holdings(ctx, balances, by_snapshot, spot)
     fills: dict[tuple[int, str], list[SpotFill]] = defaultdict(list)
     for account_id, symbol, side, amount, price, at in sources.spot_fills(list(spot)):
         size = amount if side == "buy" else -amount
         fills[(account_id, symbol)].append(SpotFill(at, size, price))
     today = ctx.day_start.timestamp()
-    rows = PositionColumns()
     traded = {k for k in fills if k[1].endswith(f"-{NUMERAIRE}") and not _cash_symbol(ctx, k[1])}
+    # Without stored fills the whole holding is the opening lot (what average_cost returns),
+    # and its opening price depends on the symbol only.
+    unfilled: dict[str, CostBasis] = {}
+    rows: list[tuple[AccountRef, str, float, float, float]] = []
     for key in sorted({*held, *traded}):
         account, symbol = spot[key[0]], key[1]
-        size, trades = held.get(key, 0.0), fills.get(key, [])
-        opening = _opening_price(symbol, trades, closes, quotes, ctx)
-        # Without stored fills the whole holding is the opening lot: what average_cost returns.
-        basis = CostBasis(opening, 0.0, True)
+        size, trades = held.get(key, 0.0), fills.get(key)
         if trades:
+            opening = _opening_price(symbol, trades, closes, quotes, ctx)
             basis = average_cost(size, trades, today, opening)
+        else:
+            if symbol not in unfilled:
+                opening = _opening_price(symbol, [], closes, quotes, ctx)
+                unfilled[symbol] = CostBasis(opening, 0.0, True)
+            basis = unfilled[symbol]
         if basis.assumed and size != 0:
             ctx.notes.cost_basis_assumed.append(f"{account.name}:{symbol}")
         if size == 0 and basis.realized_today == 0:
             continue
-        rows.add(account, symbol, Kind.SPOT, size, max(basis.avg_entry, 0.0),
-                 realized_today=basis.realized_today)  # fmt: skip
-    return rows
+        rows.append((account, symbol, size, max(basis.avg_entry, 0.0), basis.realized_today))
+    return PositionColumns.of(
+        [r[0] for r in rows], [r[1] for r in rows], Kind.SPOT, [r[2] for r in rows],
+        [r[3] for r in rows], realized_today=[r[4] for r in rows],
+    )  # fmt: skip
+
+
+def _spot_holdings(
+    ctx: _Context,
+    balances: Iterable[tuple[int, str, str, float]],
+    by_snapshot: dict[int, AccountRef],
+    spot: dict[int, AccountRef],
+) -> dict[tuple[int, str], float]:
+    """Spot-wallet units per (spot account, `ASSET-USD`), cash assets left out."""
+    spot_snapshots = {s: a.id for s, a in by_snapshot.items() if a.id in spot}
+    symbol_of: dict[str, str | None] = {}
+    held: dict[tuple[int, str], float] = defaultdict(float)
+    for s, wallet, asset, total in balances:
+        if wallet != "spot" or s not in spot_snapshots:
+            continue
+        if asset not in symbol_of:
+            symbol_of[asset] = None if ctx.settings.is_cash(asset) else f"{asset}-{NUMERAIRE}"
+        symbol = symbol_of[asset]
+        if symbol is not None:
+            held[(spot_snapshots[s], symbol)] += total
+    return held
 
 
 def _cash_symbol(ctx: _Context, symbol: str) -> bool:
@@ -301,7 +328,7 @@ def _opening_price(
     day before that fill (with no fills, the last completed close); else the first fill's
     price; else the best-ranked current quote; else 0 (the symbol has no price at all, so
     its P&L is not computed anyway)."""
-    days, series = closes.get(symbol, ([], []))
+    days, series = closes[symbol][:2] if symbol in closes else ([], [])
     day = int(fills[0].timestamp) // SECONDS_PER_DAY if fills else 1 << 40
     index = bisect.bisect_left(days, day)
     if index > 0:
@@ -315,27 +342,36 @@ def _opening_price(
 def _derivative_rows(
     ctx: _Context,
     accounts: Sequence[AccountRef],
-    lines: Iterable[tuple[int, str, float, float, float]],
+    lines: Sequence[tuple[int, str, float, float, float]],
     by_snapshot: dict[int, AccountRef],
 ) -> PositionColumns:
     """A derivative row per futures position line, plus a size-0 row per (account, symbol)
     closed today with realized P&L (so realized today is not lost)."""
     futures = {a.id: a for a in accounts if a.market == "futures"}
     realized = sources.derivative_realized_since(list(futures), ctx.day_start)
-    rows, seen = PositionColumns(), set()
-    for s, raw_symbol, contracts, contract_size, entry in lines:
-        account, symbol = by_snapshot[s], ctx.canonical(raw_symbol)
-        if symbol is None or contract_size <= 0:
-            continue
-        seen.add((account.id, raw_symbol))
-        rows.add(account, symbol, Kind.DERIVATIVE, contracts, entry, contract_size,
-                 realized.get((account.id, raw_symbol), 0.0))  # fmt: skip
-    for (account_id, raw_symbol), amount in sorted(realized.items()):
-        symbol = ctx.canonical(raw_symbol)
-        if (account_id, raw_symbol) in seen or symbol is None or account_id not in futures:
-            continue
-        account = futures[account_id]
-        rows.add(account, symbol, Kind.DERIVATIVE, 0.0, 0.0, realized_today=amount)
+    # In line order, so unmapped symbols are noted in the order they appear.
+    canonical = {raw: ctx.canonical(raw) for raw in dict.fromkeys(line[1] for line in lines)}
+    kept = [
+        (by_snapshot[s], symbol, raw, contracts, contract_size, entry)
+        for s, raw, contracts, contract_size, entry in lines
+        if (symbol := canonical[raw]) is not None and not contract_size <= 0
+    ]
+    seen = {(r[0].id, r[2]) for r in kept}
+    closed = [
+        (futures[account_id], symbol, amount)
+        for (account_id, raw_symbol), amount in sorted(realized.items())
+        if (symbol := ctx.canonical(raw_symbol)) is not None
+        and (account_id, raw_symbol) not in seen and account_id in futures
+    ]  # fmt: skip
+    rows = PositionColumns.of(
+        [r[0] for r in kept], [r[1] for r in kept], Kind.DERIVATIVE, [r[3] for r in kept],
+        [r[5] for r in kept], [r[4] for r in kept],
+        [realized.get((r[0].id, r[2]), 0.0) for r in kept],
+    )  # fmt: skip
+    rows.extend(PositionColumns.of(
+        [c[0] for c in closed], [c[1] for c in closed], Kind.DERIVATIVE, [0.0] * len(closed),
+        [0.0] * len(closed), realized_today=[c[2] for c in closed],
+    ))  # fmt: skip
     return rows
 
 
