@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import logging
-import os
 import pstats
 import statistics
 import sys
@@ -27,9 +25,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from djangobench import setup_django, throwaway_database
 
 BENCH_DATABASE = "riskmonitor_bench_alerts"
 WARMUP_RUNS = 20
@@ -39,7 +37,7 @@ TARGET_P99_MS = 10.0
 def main() -> None:
     args = _arguments()
     _setup_django()
-    with _throwaway_database():
+    with throwaway_database():
         _run(WARMUP_RUNS, offset=0, max_seconds=args.max_seconds)
         if args.profile:
             _print_queries(WARMUP_RUNS)
@@ -59,37 +57,11 @@ def _arguments() -> argparse.Namespace:
 
 
 def _setup_django() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        # Never the working database: the same server, a database of the bench's own.
-        os.environ["DATABASE_URL"] = urlparse(url)._replace(path=f"/{BENCH_DATABASE}").geturl()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskmonitor.settings")
-    os.environ.setdefault("RISK_MONITOR_LOG_LEVEL", "warning")
-    import django
-
-    django.setup()
+    setup_django(BENCH_DATABASE, quiet_loggers=("riskmonitor.audit", "riskmonitor.alerts"))
     from riskmonitor.celery import app
 
+    # The deliverer kick is timed as a send to an in-memory broker (a local Redis costs the same).
     app.conf.broker_url = "memory://"
-    for name in ("riskmonitor.audit", "riskmonitor.alerts"):
-        logger = logging.getLogger(name)
-        logger.handlers = [logging.NullHandler()]
-        logger.propagate = False
-
-
-@contextmanager
-def _throwaway_database() -> Iterator[None]:
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        teardown_databases(old_config, verbosity=0)
 
 
 def _run(runs: int, *, offset: int, max_seconds: float) -> tuple[list[float], list[float]]:

@@ -40,4 +40,8 @@ def throwaway_database() -> Iterator[None]:
     try:
         yield
     finally:
+        from django.db import connections
+
+        # Threads' connections would keep the throwaway database from being dropped.
+        connections.close_all()
         teardown_databases(old_config, verbosity=0)

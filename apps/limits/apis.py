@@ -168,13 +168,19 @@ class DecisionInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+def _approve(request_id: int, user: User, comment: str) -> Any:
+    return services.limit_change_approve(request_id=request_id, approver=user, comment=comment)
+
+
+def _reject(request_id: int, user: User, comment: str) -> Any:
+    return services.limit_change_reject(request_id=request_id, decider=user, comment=comment)
+
+
 class _LimitDecisionApi(APIView):
-    """A second risk officer's decision on a proposal; subclasses name the service."""
+    """A second risk officer's decision on a proposal; each subclass names its service."""
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
-
-    def decide(self, request_id: int, user: User, comment: str) -> Any:
-        raise NotImplementedError
+    decide: staticmethod[[int, User, str], Any]
 
     @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
     def post(self, request: Request, request_id: int) -> Response:
@@ -192,12 +198,10 @@ class _LimitDecisionApi(APIView):
 class LimitChangeApproveApi(_LimitDecisionApi):
     """POST /api/v1/limits/requests/<id>/approve: another risk officer applies the change."""
 
-    def decide(self, request_id: int, user: User, comment: str) -> Any:
-        return services.limit_change_approve(request_id=request_id, approver=user, comment=comment)
+    decide = staticmethod(_approve)
 
 
 class LimitChangeRejectApi(_LimitDecisionApi):
     """POST /api/v1/limits/requests/<id>/reject: refuse (or withdraw) a proposal; it is kept."""
 
-    def decide(self, request_id: int, user: User, comment: str) -> Any:
-        return services.limit_change_reject(request_id=request_id, decider=user, comment=comment)
+    decide = staticmethod(_reject)
