@@ -68,21 +68,24 @@ def _merge(rows: Iterable[PriceRow], marks: Iterable[PriceRow]) -> dict[Instrume
     return quotes
 
 
-@transaction.atomic
-def prices_store(
+def price_rows(
     *,
     instruments: Mapping[InstrumentKey, Instrument],
     tickers: Iterable[PriceRow],
     marks: Iterable[PriceRow],
     fetched_at: datetime,
-) -> int:
-    """Update the latest price of each quoted instrument in place (one row per instrument)."""
-    rows = [
+) -> list[Price]:
+    """The latest price of each quoted instrument of one venue (a perpetual needs its ticker)."""
+    return [
         Price(instrument=instruments[key], last=q.last, mark=q.mark, bid=q.bid, ask=q.ask,
               quote_volume_24h=q.volume, as_of=to_datetime(q.as_of_ms), fetched_at=fetched_at)
         for key, q in _merge(tickers, marks).items()
         if key in instruments and q.last is not None
     ]  # fmt: skip
+
+
+def prices_upsert(rows: list[Price]) -> int:
+    """Update prices in place (one row per instrument), any number of venues in one statement."""
     Price.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["instrument"],
         update_fields=["last", "mark", "bid", "ask", "quote_volume_24h", "as_of", "fetched_at"],
@@ -90,16 +93,45 @@ def prices_store(
     return len(rows)
 
 
-def candles_store(*, instrument: Instrument, interval: str, rows: Iterable[CandleRow]) -> int:
-    """Upsert closed candles by (instrument, interval, open time): re-running changes nothing."""
-    candles = [
+def prices_store(
+    *,
+    instruments: Mapping[InstrumentKey, Instrument],
+    tickers: Iterable[PriceRow],
+    marks: Iterable[PriceRow],
+    fetched_at: datetime,
+) -> int:
+    return prices_upsert(
+        price_rows(instruments=instruments, tickers=tickers, marks=marks, fetched_at=fetched_at)
+    )
+
+
+def candle_rows(
+    *, instrument: Instrument, interval: str, rows: Iterable[CandleRow]
+) -> list[Candle]:
+    return [
         Candle(instrument=instrument, interval=interval, open_time=to_datetime(r.open_time_ms),
                open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
         for r in rows
     ]  # fmt: skip
+
+
+def candles_upsert(candles: list[Candle]) -> int:
+    """Upsert closed candles by (instrument, interval, open time): re-running changes nothing."""
     Candle.objects.bulk_create(
         candles, batch_size=1000, update_conflicts=True,
         unique_fields=["instrument", "interval", "open_time"],
         update_fields=["open", "high", "low", "close", "volume"],
     )  # fmt: skip
     return len(candles)
+
+
+def candles_store(*, instrument: Instrument, interval: str, rows: Iterable[CandleRow]) -> int:
+    return candles_upsert(candle_rows(instrument=instrument, interval=interval, rows=rows))
+
+
+def minute_candles_trim(*, instrument_ids: Iterable[int], before: datetime) -> int:
+    """Drop 1-minute candles older than ``before`` (they are kept for 48 hours)."""
+    deleted, _ = Candle.objects.filter(
+        instrument_id__in=list(instrument_ids), interval="1m", open_time__lt=before
+    ).delete()
+    return deleted

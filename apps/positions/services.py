@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from apps.positions.models import (
     AccountSnapshot,
@@ -60,76 +60,186 @@ class CustodyPull:
     transfers: list[TransferRow]
 
 
-def _snapshot_new(
+def _snapshot(
     account: Account, period_start: datetime, as_of_ms: int, fetched_at: datetime
 ) -> AccountSnapshot:
-    return AccountSnapshot.objects.create(
+    return AccountSnapshot(
         account=account, period_start=period_start, as_of=to_datetime(as_of_ms),
         fetched_at=fetched_at,
     )  # fmt: skip
 
 
-def _stored_already(account: Account, period_start: datetime) -> bool:
-    return AccountSnapshot.objects.filter(account=account, period_start=period_start).exists()
-
-
-def _balance_lines(snapshot: AccountSnapshot, rows: Iterable[BalanceRow]) -> None:
-    BalanceLine.objects.bulk_create(
+def _balance_lines(snapshot: AccountSnapshot, rows: Iterable[BalanceRow]) -> list[BalanceLine]:
+    return [
         BalanceLine(snapshot=snapshot, wallet=r.wallet, asset=r.asset, free=r.free,
                     locked=r.locked, total=r.total)
         for r in rows
-    )  # fmt: skip
+    ]  # fmt: skip
 
 
 def _position_lines(
     snapshot: AccountSnapshot, rows: Iterable[PositionRow], canonical: Canonical
-) -> None:
-    PositionLine.objects.bulk_create(
+) -> list[PositionLine]:
+    return [
         PositionLine(snapshot=snapshot, venue_symbol=r.venue_symbol,
                      symbol=canonical("perpetual", r.venue_symbol), size=r.size,
                      contracts=r.contracts, contract_size=r.contract_size,
                      entry_price=r.entry_price, mark_price=r.mark_price,
                      unrealized_pnl=r.unrealized_pnl, leverage=r.leverage)
         for r in rows
-    )  # fmt: skip
+    ]  # fmt: skip
 
 
 def _order_lines(
     snapshot: AccountSnapshot, rows: Iterable[OrderRow], kind: str, canonical: Canonical
-) -> None:
-    OrderLine.objects.bulk_create(
+) -> list[OrderLine]:
+    return [
         OrderLine(snapshot=snapshot, order_id=r.order_id, venue_symbol=r.venue_symbol,
                   symbol=canonical(kind, r.venue_symbol), side=r.side, type=r.type,
                   price=r.price, amount=r.amount, filled=r.filled, reduce_only=r.reduce_only,
                   status=r.status, created_at=to_datetime(r.created_ms))
         for r in rows
-    )  # fmt: skip
+    ]  # fmt: skip
+
+
+def _fills(account: Account, rows: Iterable[FillRow], canonical: Canonical) -> list[Fill]:
+    return [
+        Fill(venue_id=account.venue_id, account=account, trade_id=r.trade_id,
+             order_id=r.order_id, venue_symbol=r.venue_symbol,
+             symbol=canonical("spot" if r.market == "spot" else "perpetual", r.venue_symbol),
+             market=r.market, side=r.side, price=r.price, amount=r.amount, cost=r.cost,
+             fee=r.fee, fee_asset=r.fee_asset, realized_pnl=r.realized_pnl,
+             timestamp=to_datetime(r.time_ms))
+        for r in rows
+    ]  # fmt: skip
 
 
 def fills_store(*, account: Account, rows: Iterable[FillRow], canonical: Canonical) -> int:
     """Insert new fills; a fill already stored (same account, market, symbol, id) is skipped."""
-    created = Fill.objects.bulk_create(
-        [
-            Fill(venue_id=account.venue_id, account=account, trade_id=r.trade_id,
-                 order_id=r.order_id, venue_symbol=r.venue_symbol,
-                 symbol=canonical("spot" if r.market == "spot" else "perpetual", r.venue_symbol),
-                 market=r.market, side=r.side, price=r.price, amount=r.amount, cost=r.cost,
-                 fee=r.fee, fee_asset=r.fee_asset, realized_pnl=r.realized_pnl,
+    return len(Fill.objects.bulk_create(_fills(account, rows, canonical), ignore_conflicts=True))
+
+
+def _cursors(account: Account, read_until: dict[str, int], at: datetime) -> list[FillCursor]:
+    return [
+        FillCursor(account=account, venue_symbol=symbol, last_time=to_datetime(until), swept_at=at)
+        for symbol, until in read_until.items()
+    ]
+
+
+def _settlements(account: Account, rows: Iterable[SettlementRow]) -> list[Settlement]:
+    return [
+        Settlement(account=account, settlement_id=r.settlement_id, asset=r.asset,
+                   amount=r.amount, direction=r.direction, counterparty=r.counterparty,
+                   status=r.status, created_at=to_datetime(r.created_ms),
+                   updated_at=to_datetime(r.updated_ms))
+        for r in rows
+    ]  # fmt: skip
+
+
+def _transfers(account: Account, rows: Iterable[TransferRow]) -> list[Transfer]:
+    return [
+        Transfer(account=account, transfer_id=r.transfer_id, asset=r.asset, amount=r.amount,
+                 direction=r.direction, counterparty=r.counterparty,
                  timestamp=to_datetime(r.time_ms))
-            for r in rows
-        ],
-        ignore_conflicts=True,
-    )  # fmt: skip
-    return len(created)
+        for r in rows
+    ]  # fmt: skip
 
 
-def _advance_cursors(account: Account, read_until: dict[str, int], at: datetime) -> None:
+@dataclass(frozen=True)
+class AccountWrite:
+    """One exchange account's cycle, ready to store."""
+
+    account: Account
+    pull: AccountPull
+    canonical: Canonical
+
+
+@dataclass(frozen=True)
+class CustodyWrite:
+    """One custodian client's cycle, ready to store."""
+
+    account: Account
+    pull: CustodyPull
+
+
+@dataclass
+class _Rows:
+    snapshots: list[AccountSnapshot] = field(default_factory=list)
+    balances: list[BalanceLine] = field(default_factory=list)
+    positions: list[PositionLine] = field(default_factory=list)
+    orders: list[OrderLine] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    cursors: list[FillCursor] = field(default_factory=list)
+    settlements: list[Settlement] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+
+
+def _account_rows(rows: _Rows, write: AccountWrite, period: datetime, at: datetime) -> None:
+    account, pull = write.account, write.pull
+    snapshot = _snapshot(account, period, pull.as_of_ms, at)
+    rows.snapshots.append(snapshot)
+    rows.balances += _balance_lines(snapshot, pull.balances)
+    rows.positions += _position_lines(snapshot, pull.positions, write.canonical)
+    kind = "spot" if account.market == "spot" else "perpetual"
+    rows.orders += _order_lines(snapshot, pull.orders, kind, write.canonical)
+    rows.fills += _fills(account, pull.fills, write.canonical)
+    rows.cursors += _cursors(account, pull.fills_read_until, at)
+
+
+def _custody_rows(rows: _Rows, write: CustodyWrite, period: datetime, at: datetime) -> None:
+    snapshot = _snapshot(write.account, period, write.pull.as_of_ms, at)
+    rows.snapshots.append(snapshot)
+    rows.balances += _balance_lines(snapshot, write.pull.balances)
+    rows.settlements += _settlements(write.account, write.pull.settlements)
+    rows.transfers += _transfers(write.account, write.pull.transfers)
+
+
+def _insert(rows: _Rows) -> None:
+    """A fixed handful of statements whatever the number of accounts."""
+    AccountSnapshot.objects.bulk_create(rows.snapshots)  # sets the ids the lines point to
+    BalanceLine.objects.bulk_create(rows.balances)
+    PositionLine.objects.bulk_create(rows.positions)
+    OrderLine.objects.bulk_create(rows.orders)
+    Fill.objects.bulk_create(rows.fills, ignore_conflicts=True)
     FillCursor.objects.bulk_create(
-        [FillCursor(account=account, venue_symbol=symbol, last_time=to_datetime(until),
-                    swept_at=at) for symbol, until in read_until.items()],
-        update_conflicts=True, unique_fields=["account", "venue_symbol"],
+        rows.cursors, update_conflicts=True, unique_fields=["account", "venue_symbol"],
         update_fields=["last_time", "swept_at"],
     )  # fmt: skip
+    Settlement.objects.bulk_create(
+        rows.settlements, update_conflicts=True, unique_fields=["account", "settlement_id"],
+        update_fields=["amount", "status", "updated_at", "counterparty"],
+    )  # fmt: skip
+    Transfer.objects.bulk_create(rows.transfers, ignore_conflicts=True)
+
+
+def snapshots_store(
+    *,
+    period_start: datetime,
+    fetched_at: datetime,
+    accounts: Iterable[AccountWrite] = (),
+    custody: Iterable[CustodyWrite] = (),
+) -> dict[int, AccountSnapshot]:
+    """Store many accounts' cycle in one transaction: account id -> its new snapshot.
+
+    An account whose snapshot for ``period_start`` is already stored is left out (idempotent:
+    a second run of the same period stores nothing of it, not even its fills)."""
+    accounts, custody = list(accounts), list(custody)
+    ids = [w.account.pk for w in accounts] + [w.account.pk for w in custody]
+    done = set(
+        AccountSnapshot.objects.filter(account__in=ids, period_start=period_start).values_list(
+            "account_id", flat=True
+        )
+    )
+    rows = _Rows()
+    for write in accounts:
+        if write.account.pk not in done:
+            _account_rows(rows, write, period_start, fetched_at)
+    for cwrite in custody:
+        if cwrite.account.pk not in done:
+            _custody_rows(rows, cwrite, period_start, fetched_at)
+    with transaction.atomic():
+        _insert(rows)
+    return {s.account_id: s for s in rows.snapshots}
 
 
 def account_snapshot_store(
@@ -141,60 +251,18 @@ def account_snapshot_store(
     fetched_at: datetime,
 ) -> AccountSnapshot | None:
     """Store one exchange account's cycle in one transaction; None if the cycle was stored."""
-    order_kind = "spot" if account.market == "spot" else "perpetual"
-    try:
-        with transaction.atomic():
-            snapshot = _snapshot_new(account, period_start, pull.as_of_ms, fetched_at)
-            _balance_lines(snapshot, pull.balances)
-            _position_lines(snapshot, pull.positions, canonical)
-            _order_lines(snapshot, pull.orders, order_kind, canonical)
-            fills_store(account=account, rows=pull.fills, canonical=canonical)
-            _advance_cursors(account, pull.fills_read_until, fetched_at)
-    except IntegrityError:
-        if _stored_already(account, period_start):
-            return None  # another run stored this period first: idempotent
-        raise
-    return snapshot
-
-
-def _settlements_upsert(account: Account, rows: Iterable[SettlementRow]) -> None:
-    Settlement.objects.bulk_create(
-        [
-            Settlement(account=account, settlement_id=r.settlement_id, asset=r.asset,
-                       amount=r.amount, direction=r.direction, counterparty=r.counterparty,
-                       status=r.status, created_at=to_datetime(r.created_ms),
-                       updated_at=to_datetime(r.updated_ms))
-            for r in rows
-        ],
-        update_conflicts=True, unique_fields=["account", "settlement_id"],
-        update_fields=["amount", "status", "updated_at", "counterparty"],
+    stored = snapshots_store(
+        period_start=period_start, fetched_at=fetched_at,
+        accounts=[AccountWrite(account, pull, canonical)],
     )  # fmt: skip
-
-
-def _transfers_insert(account: Account, rows: Iterable[TransferRow]) -> None:
-    Transfer.objects.bulk_create(
-        [
-            Transfer(account=account, transfer_id=r.transfer_id, asset=r.asset, amount=r.amount,
-                     direction=r.direction, counterparty=r.counterparty,
-                     timestamp=to_datetime(r.time_ms))
-            for r in rows
-        ],
-        ignore_conflicts=True,
-    )  # fmt: skip
+    return stored.get(account.pk)
 
 
 def custody_snapshot_store(
     *, account: Account, period_start: datetime, pull: CustodyPull, fetched_at: datetime
 ) -> AccountSnapshot | None:
     """Store one custodian client's cycle in one transaction; None if the cycle was stored."""
-    try:
-        with transaction.atomic():
-            snapshot = _snapshot_new(account, period_start, pull.as_of_ms, fetched_at)
-            _balance_lines(snapshot, pull.balances)
-            _settlements_upsert(account, pull.settlements)
-            _transfers_insert(account, pull.transfers)
-    except IntegrityError:
-        if _stored_already(account, period_start):
-            return None
-        raise
-    return snapshot
+    stored = snapshots_store(
+        period_start=period_start, fetched_at=fetched_at, custody=[CustodyWrite(account, pull)]
+    )
+    return stored.get(account.pk)

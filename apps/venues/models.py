@@ -42,6 +42,8 @@ class Venue(models.Model):
     backfill_fills_hours = models.PositiveIntegerField(default=72)
     # Fills are pulled when balances, positions or orders move, and at least this often.
     fills_sweep_seconds = models.PositiveIntegerField(default=300)
+    # Custodian only: settlements are read this often (balances and transfers every cycle).
+    settlement_check_minutes = models.PositiveIntegerField(default=60)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

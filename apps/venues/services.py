@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,7 +28,8 @@ ACTOR = system_actor("ingest")
 
 def _exchange_create(spec: ExchangeConfig) -> Venue:
     return Venue.objects.create(
-        name=spec.name, kind=VenueKind.EXCHANGE, adapter=spec.adapter, base_url=spec.base_url,
+        name=spec.name, kind=VenueKind.EXCHANGE, adapter=spec.adapter,
+        base_url=spec.base_url or "",
         timeout_seconds=spec.timeout_seconds, retry_attempts=spec.retry_attempts,
         weight_per_minute=spec.rate_limits.weight_per_minute,
         api_key_env=spec.api_key_env or "", api_secret_env=spec.api_secret_env or "",
@@ -41,6 +42,7 @@ def _custodian_create(spec: CustodianConfig) -> Venue:
         timeout_seconds=spec.timeout_seconds, retry_attempts=spec.retry_attempts,
         weight_per_minute=spec.rate_limits.weight_per_minute, client_id=spec.client_id or "",
         api_key_env=spec.api_key_env, api_secret_env=spec.api_secret_env or "",
+        settlement_check_minutes=spec.settlement_check_frequency_minutes,
     )  # fmt: skip
 
 
@@ -126,11 +128,13 @@ def _apply(status: DataSourceStatus, result: SourceResult, at: datetime) -> None
     )
 
 
-def source_statuses_record(*, venue: Venue, results: list[SourceResult], at: datetime) -> None:
-    """Record a cycle's outcome for each of a venue's sources: one read, one upsert."""
-    known = {s.source: s for s in DataSourceStatus.objects.filter(venue=venue)}
+def source_statuses_record(*, results: Iterable[tuple[Venue, SourceResult]], at: datetime) -> None:
+    """Record a cycle's outcome for each source of any number of venues: one read, one upsert."""
+    results = list(results)
+    venue_ids = {venue.pk for venue, _ in results}
+    known = {s.source: s for s in DataSourceStatus.objects.filter(venue_id__in=venue_ids)}
     rows = []
-    for result in results:
+    for venue, result in results:
         status = known.get(result.source) or DataSourceStatus(
             source=result.source, venue=venue, account=result.account, endpoint=result.endpoint
         )
@@ -142,14 +146,20 @@ def source_statuses_record(*, venue: Venue, results: list[SourceResult], at: dat
     )
 
 
-def quarantine_record(
+def quarantine_entry(
     *, venue: Venue, account: Account | None, endpoint: str, reason: str, excerpt: str
 ) -> Quarantine:
-    risk_ingest_quarantined.labels(venue.name, endpoint).inc()
-    return Quarantine.objects.create(
+    """An unsaved quarantine row (``quarantines_record`` stores a cycle's together)."""
+    return Quarantine(
         venue=venue, account=account, endpoint=endpoint, reason=reason[:500],
         excerpt=excerpt[:EXCERPT_LIMIT],
     )  # fmt: skip
+
+
+def quarantines_record(entries: list[Quarantine]) -> None:
+    Quarantine.objects.bulk_create(entries)
+    for entry in entries:
+        risk_ingest_quarantined.labels(entry.venue.name, entry.endpoint).inc()
 
 
 def staleness_gauges_set(*, now: datetime | None = None) -> None:

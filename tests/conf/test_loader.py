@@ -218,3 +218,16 @@ def test_it_imports_no_django() -> None:
     )
 
     assert result.stdout.strip() == "False"
+
+
+def test_it_lets_an_exchange_leave_out_its_base_url_for_the_real_venue(
+    shipped: ConfigDir,
+) -> None:
+    shipped.edit(
+        "risk_monitor_config.yaml",
+        '      base_url: "${EXCHANGE_2_URL:-http://127.0.0.1:9102}"\n',
+        "",
+    )
+
+    exchanges = load_config(shipped.path, {}).monitor.external_apis.exchanges
+    assert [e.base_url for e in exchanges] == ["http://127.0.0.1:9101", None]

@@ -74,6 +74,7 @@ class VenuePlan:
     accounts: list[AccountPlan] = field(default_factory=list)
     transfers_since_ms: int = 0
     symbols: list[str] = field(default_factory=list)  # empty: every listed instrument
+    settlements_due: bool = True  # custodian: last read longer ago than its check interval
 
 
 def _previous_states(accounts: list[Account]) -> dict[int, PreviousState]:
@@ -143,6 +144,7 @@ class _Loaded:
     candles: dict[int, dict[tuple[str, str, str], int]]
     watermarks: dict[int, dict[str, dict[str, int]]]
     transfers: dict[int, int]
+    settlements_read: dict[int, datetime]  # venue id -> last good read of its settlements
 
 
 def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
@@ -157,8 +159,11 @@ def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
     for a in accounts:
         by_venue[a.venue_id].append(a)
     marks: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    settled: dict[int, datetime] = {}
     for status in DataSourceStatus.objects.filter(venue__in=venues):
         marks[status.venue_id][status.source] = dict(status.watermarks)
+        if status.endpoint == "settlements" and status.last_success_at is not None:
+            settled[status.venue_id] = status.last_success_at
     transfers = {
         r["account_id"]: to_ms(r["last"])
         for r in Transfer.objects.filter(account__in=accounts).values("account_id")
@@ -172,6 +177,7 @@ def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
         _candle_cursors(venues),
         marks,
         transfers,
+        settled,
     )
 
 
@@ -181,6 +187,11 @@ def _account_plan(account: Account, loaded: _Loaded) -> AccountPlan:
         api_key_env=account.api_key_env, api_secret_env=account.api_secret_env,
         previous=loaded.previous.get(account.pk), cursors=loaded.cursors.get(account.pk, {}),
     )  # fmt: skip
+
+
+def _settlements_due(venue: Venue, loaded: _Loaded, now_ms: int) -> bool:
+    last = loaded.settlements_read.get(venue.pk)
+    return last is None or now_ms - to_ms(last) >= venue.settlement_check_minutes * 60_000
 
 
 def _plan(venue: Venue, loaded: _Loaded, period_start: datetime, now_ms: int) -> VenuePlan:
@@ -204,6 +215,7 @@ def _plan(venue: Venue, loaded: _Loaded, period_start: datetime, now_ms: int) ->
         accounts=[_account_plan(a, loaded) for a in accounts],
         transfers_since_ms=loaded.transfers.get(custody.pk, 0) if custody else 0,
         symbols=venue.symbol_list(),
+        settlements_due=_settlements_due(venue, loaded, now_ms),
     )  # fmt: skip
 
 

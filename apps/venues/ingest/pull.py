@@ -288,9 +288,10 @@ def pull_custodian(plan: VenuePlan, pool: Executor) -> Harvest:
     calls: list[tuple[str, Callable[[], Pulled[Any]]]] = [
         ("master_balances", client.fetch_master_balances),
         ("segregated_balances", client.fetch_segregated_balances),
-        ("settlements", client.fetch_settlements),
         ("transfers", partial(client.fetch_transfers_since, plan.transfers_since_ms)),
     ]
+    if plan.settlements_due:  # every settlement_check_minutes, not every cycle
+        calls.append(("settlements", client.fetch_settlements))
     if policy_for(plan).breaker.state().state == "half_open":
         endpoint, probe = calls.pop(0)  # the probe is a real call: its answer is kept
         harvest.outcomes.append(_timed(endpoint, acct.label, (), probe))

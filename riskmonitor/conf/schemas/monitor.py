@@ -68,7 +68,8 @@ def _accounts_inherit_venue_credentials(data: Any) -> Any:
 
 class ExchangeConfig(ConfigModel):
     name: Slug
-    base_url: Url
+    # None (or empty): the adapter's own production URLs, i.e. a real Binance.
+    base_url: OptionalUrl = None
     adapter: Literal["binance"] = "binance"  # the ccxt class the connector instantiates
     api_key_env: OptionalEnvVarName = None  # venue-wide default for its accounts
     api_secret_env: OptionalEnvVarName = None

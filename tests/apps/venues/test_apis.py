@@ -55,3 +55,19 @@ def test_it_shows_debug_status_to_risk_officers_only(
     wire = {w["venue"]: w for w in body["wire"]}
     assert wire["exchange-1"]["breaker"]["state"] == "closed"
     assert wire["exchange-1"]["rate_limit"]["used_last_minute"]["public"] > 0
+
+
+@pytest.mark.django_db
+def test_a_venue_without_a_base_url_is_loaded_for_the_adapters_own_urls() -> None:
+    from apps.venues.models import Venue
+    from apps.venues.services import venues_sync_from_config
+    from riskmonitor.conf import get_config
+
+    apis = get_config().monitor.external_apis
+    real = apis.model_copy(
+        update={"exchanges": [apis.exchanges[0].model_copy(update={"base_url": None})]}
+    )
+    venues_sync_from_config(apis=real)
+
+    assert Venue.objects.get(name="exchange-1").base_url == ""
+    assert Venue.objects.get(name="custodian-1").settlement_check_minutes == 60

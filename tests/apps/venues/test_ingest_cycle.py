@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -246,3 +246,29 @@ def test_it_fires_the_hook_after_the_last_venue_task_of_a_cycle(
 
     assert seen == [start]
     assert AccountSnapshot.objects.filter(period_start=start).count() == 5
+
+
+@pytest.mark.django_db
+def test_it_reads_settlements_only_every_settlement_check_interval(
+    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
+) -> None:
+    from apps.venues.models import DataSourceStatus, Venue
+
+    assert Venue.objects.get(name="custodian-1").settlement_check_minutes == 60  # the config's
+    source = "custodian-1:fund-1:settlements"
+    cycle(1)
+    first = DataSourceStatus.objects.get(source=source).last_success_at
+    assert Settlement.objects.exists()
+
+    reports = cycle(2)  # within the hour: balances and transfers only
+    assert all(not r.errors for r in reports), [r.errors for r in reports]
+    assert DataSourceStatus.objects.get(source=source).last_success_at == first
+    snapshots = AccountSnapshot.objects.filter(account__venue__name="custodian-1")
+    assert snapshots.count() == 2  # the custody snapshot is still stored every cycle
+
+    assert first is not None
+    DataSourceStatus.objects.filter(source=source).update(
+        last_success_at=first - timedelta(minutes=61)
+    )
+    cycle(3)
+    assert DataSourceStatus.objects.get(source=source).last_success_at > first
