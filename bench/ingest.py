@@ -55,10 +55,21 @@ def _timed(venue_ids: list[int]) -> float:
     return elapsed
 
 
-def _measure(venue_ids: list[int], cycles: int) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(venue_ids: list[int], cycles: int, sims: list[Any]) -> dict[str, Any]:
     _timed(venue_ids)  # first contact: instruments and candle backfill, not measured
     _timed(venue_ids)  # fills' first sweep done: now steady state
+    # CPU per cycle, ours and the simulators': on loopback the cycle is bound by CPU, not by
+    # the network, and everything shares the machine's cores.
+    ours, theirs = time.process_time(), sum(_cpu_seconds(s.process.pid) for s in sims)
     together = [_timed(venue_ids) for _ in range(cycles)]
+    ours = (time.process_time() - ours) / cycles
+    theirs = (sum(_cpu_seconds(s.process.pid) for s in sims) - theirs) / cycles
     alone = {vid: statistics.median(_timed([vid]) for _ in range(3)) for vid in venue_ids}
     slowest = max(alone.values())
     return {
@@ -67,6 +78,9 @@ def _measure(venue_ids: list[int], cycles: int) -> dict[str, Any]:
         "cycle_seconds_max": round(max(together), 4),
         "slowest_single_venue_seconds": round(slowest, 4),
         "ratio_to_slowest_venue": round(statistics.median(together) / slowest, 2),
+        "monitor_cpu_seconds_per_cycle": round(ours, 4),
+        "simulators_cpu_seconds_per_cycle": round(theirs, 4),
+        "cores": os.cpu_count(),
     }
 
 
@@ -101,7 +115,7 @@ def _default_scenario(stack: ExitStack, cycles: int) -> dict[str, Any]:
     }
     for name, sim in sims.items():
         _point(name, sim)
-    return _measure(list(Venue.objects.values_list("pk", flat=True)), cycles)
+    return _measure(list(Venue.objects.values_list("pk", flat=True)), cycles, list(sims.values()))
 
 
 def _twenty_venues(stack: ExitStack, cycles: int, count: int = 20) -> dict[str, Any]:
@@ -110,9 +124,10 @@ def _twenty_venues(stack: ExitStack, cycles: int, count: int = 20) -> dict[str, 
     from simulators.harness import start_exchange
 
     Venue.objects.update(enabled=False)
-    ids = []
+    ids, sims = [], []
     for n in range(count):
         sim = stack.enter_context(start_exchange("exchange-1", SCENARIO, seed=100 + n))
+        sims.append(sim)
         sim.control("POST", "/_sim/faults", {"kind": "latency", "latency_ms": 50})
         sim.control("POST", "/_sim/rate_limit", {"weight_per_minute": BENCH_WEIGHT_PER_MINUTE})
         venue = Venue.objects.create(
@@ -134,7 +149,7 @@ def _twenty_venues(stack: ExitStack, cycles: int, count: int = 20) -> dict[str, 
                 api_secret_env=f"EXCHANGE_1_{market.upper()}_API_SECRET",
             )
         ids.append(venue.pk)
-    return {**_measure(ids, cycles), "latency_ms_per_request": 50}
+    return {**_measure(ids, cycles, sims), "latency_ms_per_request": 50}
 
 
 def main() -> None:

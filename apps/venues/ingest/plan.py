@@ -13,7 +13,14 @@ from decimal import Decimal
 from django.db.models import F, Max, OuterRef, Subquery
 
 from apps.marketdata.models import Candle, Instrument
-from apps.positions.models import AccountSnapshot, FillCursor, Transfer
+from apps.positions.models import (
+    AccountSnapshot,
+    BalanceLine,
+    FillCursor,
+    OrderLine,
+    PositionLine,
+    Transfer,
+)
 from apps.venues.connectors.validation import to_ms
 from apps.venues.models import Account, DataSourceStatus, Venue
 
@@ -78,22 +85,29 @@ class VenuePlan:
 
 
 def _previous_states(accounts: list[Account]) -> dict[int, PreviousState]:
-    """The latest snapshot of each account, reduced (four queries for all accounts)."""
+    """The latest snapshot of each account, reduced (four queries for all accounts; plain
+    tuples, because a model instance per line made this the costliest part of a plan)."""
     newest = AccountSnapshot.objects.filter(account=OuterRef("account")).order_by("-as_of")
-    snapshots = (
+    latest = dict(
         AccountSnapshot.objects.filter(account__in=accounts)
         .annotate(newest=Subquery(newest.values("pk")[:1]))
         .filter(pk=F("newest"))
-        .prefetch_related("balances", "positions", "orders")
+        .values_list("pk", "account_id")
     )
-    return {
-        s.account_id: PreviousState(
-            balances={(b.wallet, b.asset): b.total for b in s.balances.all()},
-            positions={p.venue_symbol: p.contracts for p in s.positions.all()},
-            orders={o.order_id: (o.venue_symbol, o.filled) for o in s.orders.all()},
-        )
-        for s in snapshots
-    }
+    states = {pk: PreviousState({}, {}, {}) for pk in latest}
+    for snap, wallet, asset, total in BalanceLine.objects.filter(
+        snapshot_id__in=list(latest)
+    ).values_list("snapshot_id", "wallet", "asset", "total"):
+        states[snap].balances[(wallet, asset)] = total
+    for snap, symbol, contracts in PositionLine.objects.filter(
+        snapshot_id__in=list(latest)
+    ).values_list("snapshot_id", "venue_symbol", "contracts"):
+        states[snap].positions[symbol] = contracts
+    for snap, order_id, symbol, filled in OrderLine.objects.filter(
+        snapshot_id__in=list(latest)
+    ).values_list("snapshot_id", "order_id", "venue_symbol", "filled"):
+        states[snap].orders[order_id] = (symbol, filled)
+    return {account_id: states[pk] for pk, account_id in latest.items()}
 
 
 def _cursors(accounts: list[Account]) -> dict[int, dict[str, tuple[int, int]]]:
