@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -272,3 +273,39 @@ def test_it_reads_settlements_only_every_settlement_check_interval(
     )
     cycle(3)
     assert DataSourceStatus.objects.get(source=source).last_success_at > first
+
+
+@pytest.mark.django_db
+def test_one_venues_bad_write_loses_nothing_of_the_others(venues: dict[str, Any]) -> None:
+    """The batch of a cycle is rolled back and each venue stored on its own: the exchange
+    whose balance breaks a database rule (past validation) stores nothing, the others all."""
+    from concurrent.futures import Future
+
+    from apps.venues.connectors.base import BalanceRow
+    from apps.venues.ingest.cycle import _pull, _record
+    from apps.venues.ingest.plan import venue_plans
+    from apps.venues.models import Venue
+
+    from .conftest import period
+
+    plans = venue_plans(list(Venue.objects.all()), period(1), int(time.time() * 1000))
+    futures: dict[Future[Any], Any] = {}
+    for plan in plans:
+        harvest = _pull(plan)
+        if plan.name == "exchange-2":
+            for outcome in harvest.outcomes:
+                if outcome.endpoint == "balances" and outcome.pulled is not None:
+                    outcome.pulled.rows[0] = BalanceRow("spot", "USDT", Decimal(-1), Decimal(0))
+        done: Future[Any] = Future()
+        done.set_result(harvest)
+        futures[done] = plan
+
+    reports = {r.venue: r for r in _record(futures)}
+
+    assert reports["exchange-2"].errors == ["exchange-2: internal error"]
+    assert not AccountSnapshot.objects.filter(account__venue__name="exchange-2").exists()
+    assert not Price.objects.filter(instrument__venue__name="exchange-2").exists()
+    for name in ("exchange-1", "custodian-1"):
+        assert not reports[name].errors
+        stored = AccountSnapshot.objects.filter(account__venue__name=name).count()
+        assert stored == Account.objects.filter(venue__name=name).count() == reports[name].snapshots
