@@ -153,7 +153,13 @@ else:
             "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "riskmonitor.sqlite3"),
             # Several threads (web, scheduler, gRPC) share the file: wait rather than fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # WAL: readers never wait for a writer, so pages stay quick while a cycle's
+            # batch of writes (the first one backfills two years of candles) commits.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
