@@ -11,12 +11,13 @@ it in memory (one process, threads).
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 from apps.venues.connectors.base import ErrorKind, SourceError
@@ -24,34 +25,53 @@ from apps.venues.connectors.store import redis_client, uses_redis
 
 WINDOW_MS = 60_000
 
-# Returns 0 when the weight was granted, else the milliseconds to wait before asking again.
+# Several requests of one venue in one round trip. KEYS[1] is the venue's pause key, KEYS[i+1]
+# the window of request i (keys repeat); ARGV: window, limit, then weight and member of each.
+# Returns per request 0 when its weight was granted, else the milliseconds to wait.
 _ACQUIRE = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local window = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
-local weight = tonumber(ARGV[3])
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return paused end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local used = 0
-for i = 1, #entries, 2 do
-  used = used + tonumber(string.match(entries[i], ':(%d+)$'))
-end
-if used + weight <= limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. weight)
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-local freed = 0
-for i = 1, #entries, 2 do
-  freed = freed + tonumber(string.match(entries[i], ':(%d+)$'))
-  if used + weight - freed <= limit then
-    return math.max(1, tonumber(entries[i + 1]) + window - now + 1)
+local paused = redis.call('PTTL', KEYS[1])
+local used, entries, results = {}, {}, {}
+for i = 2, #KEYS do
+  local key = KEYS[i]
+  local weight = tonumber(ARGV[2 * i - 1])
+  local member = ARGV[2 * i]
+  if paused > 0 then
+    results[i - 1] = paused
+  else
+    if used[key] == nil then
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+      entries[key] = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+      local sum = 0
+      for j = 1, #entries[key], 2 do
+        sum = sum + tonumber(string.match(entries[key][j], ':(%d+)$'))
+      end
+      used[key] = sum
+    end
+    if used[key] + weight <= limit then
+      redis.call('ZADD', key, now, member .. ':' .. weight)
+      redis.call('PEXPIRE', key, window)
+      used[key] = used[key] + weight
+      results[i - 1] = 0
+    else
+      -- Wait until enough of the oldest entries leave the window (those granted in this
+      -- call are the newest: if they are needed too, wait a whole window).
+      local wait, freed = window, 0
+      for j = 1, #entries[key], 2 do
+        freed = freed + tonumber(string.match(entries[key][j], ':(%d+)$'))
+        if used[key] + weight - freed <= limit then
+          wait = math.max(1, tonumber(entries[key][j + 1]) + window - now + 1)
+          break
+        end
+      end
+      results[i - 1] = wait
+    end
   end
 end
-return window
+return results
 """
 
 
@@ -67,15 +87,67 @@ class _Window(Protocol):
     def resume(self, pause_key: str) -> None: ...
 
 
+@dataclass
+class _Ask:
+    key: str
+    weight: int
+    answered: threading.Event = field(default_factory=threading.Event)
+    wait_ms: int = 0
+    error: BaseException | None = None
+
+
 class _RedisWindow:
+    """Asks that arrive together (a wave of calls) go to Redis in one round trip.
+
+    The first asker of a venue becomes its leader: it sends every ask queued for that venue,
+    again until none is left, and answers each; the others wait for their answer. A lone ask
+    costs one round trip as before; a wave of twenty costs one or two instead of twenty.
+    """
+
     def __init__(self) -> None:
         self._script: Any = None
+        self._lock = threading.Lock()
+        self._queued: dict[tuple[str, int], list[_Ask]] = {}
+        self._leading: set[tuple[str, int]] = set()
 
     def acquire(self, key: str, pause_key: str, limit: int, weight: int) -> int:
-        if self._script is None:
-            self._script = redis_client().register_script(_ACQUIRE)
-        member = uuid.uuid4().hex
-        return int(self._script(keys=[key, pause_key], args=[WINDOW_MS, limit, weight, member]))
+        ask, venue = _Ask(key, weight), (pause_key, limit)
+        with self._lock:
+            self._queued.setdefault(venue, []).append(ask)
+            leader = venue not in self._leading
+            self._leading.add(venue)
+        if leader:
+            self._lead(venue)
+        ask.answered.wait()
+        if ask.error is not None:
+            raise ask.error
+        return ask.wait_ms
+
+    def _lead(self, venue: tuple[str, int]) -> None:
+        while True:
+            with self._lock:
+                batch = self._queued.pop(venue, [])
+                if not batch:
+                    self._leading.discard(venue)
+                    return
+            self._send(venue, batch)
+
+    def _send(self, venue: tuple[str, int], batch: list[_Ask]) -> None:
+        pause_key, limit = venue
+        try:
+            if self._script is None:
+                self._script = redis_client().register_script(_ACQUIRE)
+            args: list[Any] = [WINDOW_MS, limit]
+            for ask in batch:
+                args += [ask.weight, uuid.uuid4().hex]
+            waits = self._script(keys=[pause_key, *(a.key for a in batch)], args=args)
+            for ask, wait in zip(batch, waits, strict=True):
+                ask.wait_ms = int(wait)
+        except Exception as exc:  # Redis down: every ask of the batch fails alike
+            for ask in batch:
+                ask.error = exc
+        for ask in batch:
+            ask.answered.set()
 
     def pause(self, pause_key: str, seconds: float) -> None:
         client = redis_client()
@@ -144,6 +216,8 @@ class _MemoryWindow:
 
 _memory = _MemoryWindow()
 _redis = _RedisWindow()
+# A forked worker child starts with no queue, leader or lock of its parent's.
+os.register_at_fork(after_in_child=_redis.__init__)
 
 
 def _window() -> _Window:

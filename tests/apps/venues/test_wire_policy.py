@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -43,6 +44,44 @@ def test_it_grants_weight_up_to_the_budget_then_refuses() -> None:
     assert refused.value.kind == ErrorKind.RATE_BUDGET
     assert limiter.used("ip") == 10
     limiter.acquire("key-other", 10, max_wait=0)  # budgets are per key
+
+
+def _evalsha_calls() -> int:
+    from apps.venues.connectors.store import redis_client
+
+    stats = redis_client().info("commandstats").get("cmdstat_evalsha", {})
+    return int(stats.get("calls", 0))
+
+
+def test_asks_that_arrive_together_share_round_trips_and_never_overspend() -> None:
+    limiter = RateLimiter("test-venue", 10)
+    start = threading.Barrier(30)
+    outcomes: list[str] = []
+
+    def ask(n: int) -> None:
+        start.wait()
+        try:
+            limiter.acquire(f"key-{n % 2}", 1, max_wait=0.1)
+            outcomes.append(f"key-{n % 2}")
+        except SourceError as exc:
+            outcomes.append(exc.kind)
+
+    before = _evalsha_calls()
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    # 15 asks per key, 10 fit: exactly 10 granted per key, the rest refused.
+    assert sorted(outcomes) == ["key-0"] * 10 + ["key-1"] * 10 + [ErrorKind.RATE_BUDGET] * 10
+    assert limiter.used("key-0") == limiter.used("key-1") == 10
+    assert _evalsha_calls() - before < 30  # coalesced: fewer round trips than asks
+
+    for n in range(2):
+        with pytest.raises(SourceError) as refused:
+            limiter.acquire(f"key-{n}", 1, max_wait=0.1)
+        assert refused.value.kind == ErrorKind.RATE_BUDGET
 
 
 def test_it_waits_out_a_venue_wide_pause() -> None:
