@@ -4,13 +4,14 @@
 
 Two books, each stored in the database first:
 - "default": the default simulator scenario's size (2 exchanges with a spot and a futures
-  account each, a custodian, 3 symbols, 740 days of daily candles per instrument, a week of
-  snapshot history as the downsampling leaves it);
+  account each, a custodian, 3 symbols, 740 days of daily candles per instrument, 260 days of
+  snapshot history as the downsampling leaves it, with the VaR and P&L the backtest reads);
 - "large": 10,000 positions over 50 venues and 500 symbols (100 spot holdings and 100
   perpetuals per venue), 500 days of daily closes per symbol, the same snapshot history.
 
-Runs on a throwaway database that it creates and drops (`riskmonitor_bench_risk` on the
-server of DATABASE_URL, prefixed `test_` by Django's test runner). Prints one JSON object:
+Runs on a throwaway database that it creates and drops (`<database>_bench_risk` on the
+server of DATABASE_URL, `riskmonitor_bench_risk` for the Makefile's, prefixed `test_` by
+Django's test runner). Prints one JSON object:
 latency percentiles per book, the median of each stage, and peak traced memory of one run.
 Targets: p50 <= 50 ms (default), p50 <= 250 ms (large).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -26,10 +28,19 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlparse
 
 from djangobench import setup_django, throwaway_database
 
-BENCH_DATABASE = "riskmonitor_bench_risk"
+
+def _bench_database() -> str:
+    """Named after the working database, so benches run on different databases of one
+    server (several engineers at once) never create or drop each other's."""
+    working = urlparse(os.environ.get("DATABASE_URL", "")).path.strip("/") or "riskmonitor"
+    return f"{working}_bench_risk"
+
+
+BENCH_DATABASE = _bench_database()
 DAY = timedelta(days=1)
 
 
@@ -192,19 +203,22 @@ def _candles(instrument_ids: list[int], days: int, now: datetime) -> None:
 
 
 def _history(portfolio: Any, now: datetime) -> None:
-    """A week of snapshots as the downsampling leaves them: 24 h every 5 s, then 5-minutely,
-    each with the running HWM state an evaluation stores (flat equity: HWM = equity)."""
+    """260 days of snapshots as the downsampling leaves them: 24 h every 5 s, 5-minutely to
+    7 days, then hourly; each with the running HWM state an evaluation stores (flat equity:
+    HWM = equity), a daily P&L and a VaR, so the VaR backtest reads a full window."""
     from apps.risk.models import RiskSnapshot
 
     moments = [now - timedelta(seconds=5 * k) for k in range(1, 17_280)]
     moments += [now - DAY - timedelta(minutes=5 * k) for k in range(1, 1728)]
+    moments += [now - 7 * DAY - timedelta(hours=k) for k in range(1, 253 * 24)]
     RiskSnapshot.objects.bulk_create(
         [
             RiskSnapshot(portfolio=portfolio, cycle_start=m, as_of=m, engine_version="1.0.0",
                          equity=1e6, equity_complete=True, total_pnl=0.0, unrealized_pnl=0.0,
                          realized_today=0.0, gross_notional=0.0, net_notional=0.0,
                          total_notional=0.0, figures={}, hwm=1e6, drawdown=0.0,
-                         running_hwm=1e6, running_max_drawdown=0.0)
+                         running_hwm=1e6, running_max_drawdown=0.0,
+                         daily_pnl=-500.0 * (m.day % 7), var_hist_99=2_000.0)
             for m in moments
         ],
         batch_size=5000,

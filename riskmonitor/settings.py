@@ -40,6 +40,11 @@ RISK_MONITOR: dict[str, Any] = {
     "CHECK_INTERVAL_SECONDS": env.integer(
         "RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600
     ),
+    # How often /debug/risk-calculations' trace is rebuilt; 0 = every cycle. A large book's
+    # trace costs a fifth of its evaluation (docs/risk-methodology.md section 20).
+    "TRACE_INTERVAL_SECONDS": env.integer(
+        "RISK_TRACE_INTERVAL_SECONDS", 60, minimum=0, maximum=86_400
+    ),
     "ALERT_RETENTION_DAYS": env.integer("ALERT_RETENTION_DAYS", 90),
     "AUDIT_LOG_RETENTION_DAYS": env.integer("AUDIT_LOG_RETENTION_DAYS", 365),
     "CIRCUIT_BREAKER_ENABLED": env.flag("CIRCUIT_BREAKER_ENABLED", True),

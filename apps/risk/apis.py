@@ -3,7 +3,6 @@ comes from the stored snapshot (what-if computes without storing)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import timedelta
@@ -23,14 +22,15 @@ from apps.positions.models import Portfolio
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import (
     PortfolioNotFound,
+    calculation_trace_report,
     latest_snapshot,
-    latest_trace,
     pnl_summary,
     portfolio_resolve,
     positions_summary,
     snapshot_headline,
     snapshot_history,
 )
+from apps.risk.settings import risk_settings
 from apps.risk.whatif import TradeSpec, WhatIfRejected, what_if_assess
 
 HISTORY_PATTERN = re.compile(r"^(\d{1,3})([hd])$")
@@ -100,13 +100,11 @@ class RiskCalculationsDebugApi(APIView):
 
     def get(self, request: Request) -> Response:
         portfolio = _portfolio(request)
-        trace = latest_trace(portfolio_id=portfolio.pk)
-        if trace is None:
+        interval = risk_settings().trace_interval_seconds
+        report = calculation_trace_report(portfolio_id=portfolio.pk, interval_seconds=interval)
+        if report is None:
             raise NotFound(f"no risk calculation yet for portfolio {portfolio.name!r}")
-        return Response({
-            "portfolio": portfolio.name, "snapshot_id": trace.snapshot_id,
-            "updated_at": trace.updated_at.isoformat(), **json.loads(trace.trace),
-        })  # fmt: skip
+        return Response({"portfolio": portfolio.name, **report})
 
 
 def _finite(value: float) -> None:

@@ -2,8 +2,10 @@
 
 Full rate for the last `full_rate_hours`; then one per 5 minutes up to 7 days old; then one per
 hour. In each bucket the latest snapshot stays. Never dropped: each portfolio's latest
-snapshot, and each day's 00:00 UTC equity mark (the last complete snapshot at or before
-midnight: what daily P&L and the VaR backtest start from).
+snapshot, each day's 00:00 UTC equity mark (the last complete snapshot at or before
+midnight: what daily P&L starts from) and each UTC day's closing record (its last complete
+snapshot: the VaR backtest's P&L and VaR of the day, apps.risk.backtest). The two differ
+only when a complete snapshot falls exactly on midnight.
 """
 
 from __future__ import annotations
@@ -25,21 +27,25 @@ def snapshots_to_drop(rows: Iterable[Row], *, now: datetime, full_rate_hours: fl
     hourly_before = now - THINNED_FOR
     keep: dict[tuple[int, int, int], tuple[datetime, int]] = {}
     day_marks: dict[tuple[int, int], tuple[datetime, int]] = {}
+    closings: dict[tuple[int, int], tuple[datetime, int]] = {}
     latest: dict[int, tuple[datetime, int]] = {}
     candidates: list[int] = []
     for snapshot_id, portfolio, as_of, complete in rows:
         key = (as_of, snapshot_id)
         latest[portfolio] = max(latest.get(portfolio, key), key)
         if complete:
-            midnight = _next_midnight(as_of)
-            day_marks[(portfolio, midnight)] = max(day_marks.get((portfolio, midnight), key), key)
+            midnight = (portfolio, _next_midnight(as_of))
+            day_marks[midnight] = max(day_marks.get(midnight, key), key)
+            day = (portfolio, int(as_of.timestamp() // DAY))
+            closings[day] = max(closings.get(day, key), key)
         if as_of >= full_rate_from:
             continue
         width = HOUR if as_of < hourly_before else FIVE_MINUTES
         bucket = (portfolio, width, int(as_of.timestamp()) // width)
         keep[bucket] = max(keep.get(bucket, key), key)
         candidates.append(snapshot_id)
-    kept = {i for _, i in (*keep.values(), *day_marks.values(), *latest.values())}
+    protected = (*keep.values(), *day_marks.values(), *closings.values(), *latest.values())
+    kept = {i for _, i in protected}
     return [i for i in candidates if i not in kept]
 
 

@@ -10,8 +10,18 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import Error as DbError
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_monitor_latency_seconds
@@ -28,9 +38,12 @@ from apps.risk.trace import calculation_trace
 from riskmonitor.engine import EngineInputs, RiskAssessment, assess
 
 ACTOR = system_actor("risk-engine")
-# The debug trace of a 10,000-position book is ~1 MB of JSON: rebuilt and rewritten at most
-# this often, not every cycle. It names its snapshot, so it stays consistent, just older.
-TRACE_INTERVAL = timedelta(seconds=60)
+# Failures that running again a moment later can cure: the database or Redis (broker, channel
+# layer) unreachable or the connection dropped. Anything else is a bug or bad data.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError,
+    KombuOperationalError,
+)  # fmt: skip
 log = logging.getLogger(__name__)
 
 
@@ -77,7 +90,7 @@ def evaluate_risk(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapshot:
         with transaction.atomic():
             with timer.stage("store"):
                 snapshot = _store(portfolio_id, cycle_start, as_of, data, inputs, assessment)
-                if _trace_due(portfolio_id, as_of):
+                if _trace_due(portfolio_id, as_of, settings.trace_interval_seconds):
                     trace = calculation_trace(data, inputs, assessment, settings.params)
                     _trace_replace(portfolio_id, snapshot, trace)
                 _audit(snapshot)
@@ -125,8 +138,14 @@ def _store(
     )  # fmt: skip
 
 
-def _trace_due(portfolio_id: int, as_of: datetime) -> bool:
-    return not trace_written_since(portfolio_id=portfolio_id, moment=as_of - TRACE_INTERVAL)
+def _trace_due(portfolio_id: int, as_of: datetime, interval_seconds: float) -> bool:
+    """The trace of a 10,000-position book is ~1.5 MB of JSON, costing about a fifth of the
+    evaluation: rewritten only when the stored one is older than the interval (0: every
+    cycle). It names its snapshot, so it stays consistent with it, just older."""
+    if interval_seconds <= 0:
+        return True
+    moment = as_of - timedelta(seconds=interval_seconds)
+    return not trace_written_since(portfolio_id=portfolio_id, moment=moment)
 
 
 def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str, Any]) -> None:
@@ -160,16 +179,48 @@ def _audit(snapshot: RiskSnapshot) -> None:
     )
 
 
-def risk_cycle(*, cycle_start: datetime) -> list[int]:
-    """Evaluate every portfolio with an enabled account for the cycle; returns snapshot ids.
-    One portfolio's failure is logged and does not stop the others."""
-    ids = []
-    for portfolio_id in portfolios_with_accounts():
+class RiskCycleRetry(Exception):
+    """Some portfolios failed for a transient reason (database or Redis connection): evaluate
+    them again. `portfolio_ids` None: the portfolios could not even be listed, retry all."""
+
+    def __init__(self, portfolio_ids: list[int] | None) -> None:
+        super().__init__(f"transient failure, retry portfolios {portfolio_ids or 'all'}")
+        self.portfolio_ids = portfolio_ids
+
+
+def risk_cycle(*, cycle_start: datetime, portfolio_ids: list[int] | None = None) -> list[int]:
+    """Evaluate the cycle for the given portfolios (default: every one with an enabled
+    account); returns the snapshot ids. A portfolio's failure does not stop the others: a
+    programming or data error is logged and not retried (running again would fail again);
+    transient ones are collected and raised at the end as `RiskCycleRetry`. Retrying is safe:
+    a snapshot already stored for the cycle is returned, never stored twice."""
+    try:
+        ids = portfolios_with_accounts() if portfolio_ids is None else portfolio_ids
+    except TRANSIENT_ERRORS as error:
+        log.warning("risk cycle failed listing portfolios, transient", exc_info=error)
+        _after_transient(error)
+        raise RiskCycleRetry(None) from error
+    stored, failed = [], []
+    for portfolio_id in ids:
         try:
-            ids.append(evaluate_risk(portfolio_id=portfolio_id, cycle_start=cycle_start).pk)
+            stored.append(evaluate_risk(portfolio_id=portfolio_id, cycle_start=cycle_start).pk)
+        except TRANSIENT_ERRORS as error:
+            log.warning("risk evaluation failed, transient", extra={"portfolio": portfolio_id},
+                        exc_info=error)  # fmt: skip
+            _after_transient(error)
+            failed.append(portfolio_id)
         except Exception:
             log.exception("risk evaluation failed", extra={"portfolio": portfolio_id})
-    return ids
+    if failed:
+        raise RiskCycleRetry(failed)
+    return stored
+
+
+def _after_transient(error: BaseException) -> None:
+    """Drop a database connection the error left broken, so the next query (the next
+    portfolio, or the retry when it runs in this process) opens a fresh one."""
+    if isinstance(error, DbError) and not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def risk_history_downsample(*, now: datetime | None = None) -> int:

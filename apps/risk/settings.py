@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
+
 from riskmonitor.conf import get_config
 from riskmonitor.conf.schemas.limits import PriceShock
 from riskmonitor.engine import EngineParams, StressScenario
@@ -20,6 +22,7 @@ class RiskSettings:
     var_lookback_days: int
     staleness_seconds: float
     history_full_rate_hours: int
+    trace_interval_seconds: float  # the calculation trace is rebuilt at most this often
     params: EngineParams
     delta_limits: Mapping[str, float]
     notional_total_limit: float
@@ -52,6 +55,7 @@ def risk_settings() -> RiskSettings:
         var_lookback_days=monitoring.var_lookback_days,
         staleness_seconds=staleness,
         history_full_rate_hours=monitoring.history_full_rate_hours,
+        trace_interval_seconds=float(django_settings.RISK_MONITOR["TRACE_INTERVAL_SECONDS"]),
         params=params,
         delta_limits=delta_limits,
         notional_total_limit=limits.notional_limits.total_portfolio,

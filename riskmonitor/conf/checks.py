@@ -90,7 +90,9 @@ def _accounts(apis: ExternalApis) -> Iterator[tuple[str, str, object]]:
                 reason = f"is already used by another account of {venue.name}"
                 yield f"{path}.label", reason, account.label
             labels.add(account.label)
-            owner = key_users.setdefault((venue.base_url, account.api_key_env), account.label)
+            # No base URL: the real venue, one per key as well.
+            where = venue.base_url or ""
+            owner = key_users.setdefault((where, account.api_key_env), account.label)
             if owner != account.label:
                 reason = (
                     f"is also the key of account {owner}: one key is one account, whose "

@@ -9,6 +9,7 @@ assessment's flags say why); every rendering turns it into None.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import cast
 
 from riskmonitor.engine._arrays import BoolArray, FloatArray, IntArray
 from riskmonitor.engine.params import EngineParams
@@ -32,7 +33,8 @@ class Table(JsonMixin):
 
     def to_dict(self) -> dict[str, JsonValue]:
         columns = self._columns()
-        rendered = [to_json(getattr(self, column)) for column in columns]
+        # Rendered a column at a time (arrays in bulk), then zipped into rows.
+        rendered = [cast(list[JsonValue], to_json(getattr(self, c))) for c in columns]
         return {
             name: dict(zip(columns, values, strict=True))
             for name, values in zip(self.names, zip(*rendered, strict=True), strict=True)

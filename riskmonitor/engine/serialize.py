@@ -26,6 +26,8 @@ def to_json(value: object) -> JsonValue:
     if isinstance(value, (int, float, np.number, np.bool_)):
         return _scalar(value)
     if isinstance(value, np.ndarray):
+        if value.ndim == 1 and value.dtype.kind in "biuf":
+            return json_column(value)
         return [to_json(item) for item in value.tolist()]
     if is_dataclass(value) and not isinstance(value, type):
         to_dict = getattr(value, "to_dict", None)
@@ -38,6 +40,17 @@ def to_json(value: object) -> JsonValue:
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+def json_column(values: np.ndarray) -> list[JsonValue]:
+    """A 1-D numeric array as a JSON list, in bulk: `tolist()` gives Python numbers, and
+    only the non-finite entries are then replaced by None (a table of 500 rows renders in
+    a fraction of a millisecond instead of a call per value)."""
+    items: list[JsonValue] = values.tolist()
+    if values.dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            items[i] = None
+    return items
 
 
 def optional_float(value: float | np.floating) -> float | None:

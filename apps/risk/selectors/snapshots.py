@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +74,7 @@ def snapshot_headline(snapshot: RiskSnapshot, now: datetime | None = None) -> di
             "expected_shortfall_99": snapshot.es_99,
         },
         "drawdown": {"drawdown": snapshot.drawdown, "high_water_mark": snapshot.hwm},
+        "var_backtest": figures.get("backtest"),
         "stale_sources": snapshot.stale_sources,
         "missing_marks": figures.get("missing_marks", []),
         "stale_marks": figures.get("stale_marks", []),
@@ -126,8 +128,35 @@ def snapshot_history(*, portfolio_id: int, since: datetime) -> list[dict[str, An
     ]  # fmt: skip
 
 
-def latest_trace(*, portfolio_id: int) -> RiskTrace | None:
-    return RiskTrace.objects.filter(portfolio_id=portfolio_id).first()
+def calculation_trace_report(
+    *, portfolio_id: int, interval_seconds: float, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """The stored calculation trace and which snapshot it belongs to: that snapshot's time
+    and age, the portfolio's latest snapshot, and whether the trace is of that one (it is
+    rebuilt at most every `interval_seconds`, so it can be a few cycles behind)."""
+    trace = RiskTrace.objects.filter(portfolio_id=portfolio_id).first()
+    if trace is None:
+        return None
+    moment = now or timezone.now()
+    # None: its snapshot was deleted since (the trace is then older than the history kept)
+    own = RiskSnapshot.objects.filter(risktrace=trace).values_list("as_of", "cycle_start")
+    of = own.first()
+    latest = (
+        RiskSnapshot.objects.filter(portfolio_id=portfolio_id)
+        .order_by("-as_of").values_list("pk", "as_of").first()
+    )  # fmt: skip
+    return {
+        "snapshot_id": trace.snapshot_id,
+        "snapshot_as_of": of[0].isoformat() if of else None,
+        "snapshot_cycle_start": of[1].isoformat() if of else None,
+        "age_seconds": max((moment - of[0]).total_seconds(), 0.0) if of else None,
+        "latest_snapshot_id": latest[0] if latest else None,
+        "latest_snapshot_as_of": latest[1].isoformat() if latest else None,
+        "is_latest_snapshot": latest is not None and latest[0] == trace.snapshot_id,
+        "updated_at": trace.updated_at.isoformat(),
+        "rewrite_interval_seconds": interval_seconds,
+        **json.loads(trace.trace),
+    }
 
 
 def trace_written_since(*, portfolio_id: int, moment: datetime) -> bool:

@@ -106,6 +106,10 @@ class _RedisWindow:
 
     def __init__(self) -> None:
         self._script: Any = None
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh queue and lock (a forked child must not inherit its parent's)."""
         self._lock = threading.Lock()
         self._queued: dict[tuple[str, int], list[_Ask]] = {}
         self._leading: set[tuple[str, int]] = set()
@@ -217,7 +221,7 @@ class _MemoryWindow:
 _memory = _MemoryWindow()
 _redis = _RedisWindow()
 # A forked worker child starts with no queue, leader or lock of its parent's.
-os.register_at_fork(after_in_child=_redis.__init__)
+os.register_at_fork(after_in_child=_redis.reset)
 
 
 def _window() -> _Window:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from apps.risk.models import RiskSnapshot
@@ -38,6 +40,7 @@ def test_it_returns_the_stored_status(stored: RiskSnapshot, api_client_for: Clie
     assert body["equity"] == stored.equity
     assert body["var"]["historical_var_99"] == stored.var_hist_99
     assert body["exposure"]["leverage"] == stored.leverage
+    assert body["var_backtest"] is None and "no_backtest_record" in body["flags"]
     assert body["drawdown"]["drawdown"] == stored.drawdown
     assert body["engine_version"] == "1.0.0"
     assert body["age_seconds"] == 0.0
@@ -93,3 +96,29 @@ def test_it_shows_the_debug_trace_to_risk_officers_only(
     assert -body["scenario_pnl_quantile"]["value"] == pytest.approx(stored.var_hist_99)
     assert body["positions"]["size"] == [5.0, 10.0, -2.5]
     assert body["marks_chosen"]["BTC-USD"]["source"] == "exchange-1"
+
+
+def test_it_says_which_snapshot_the_debug_trace_is_of_and_how_old_it_is(
+    book: Book, api_client_for: Client, settings: Any
+) -> None:
+    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    later = NOW + timedelta(seconds=20)
+    with time_machine.travel(later, tick=False):
+        # within the rewrite interval (60 s): the trace stays the first snapshot's
+        second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=later)
+        body = api_client_for("risk_officer").get("/debug/risk-calculations").json()
+    assert body["snapshot_id"] == first.pk
+    assert body["snapshot_as_of"] == first.as_of.isoformat()
+    assert body["age_seconds"] == 20.0
+    assert (body["latest_snapshot_id"], body["is_latest_snapshot"]) == (second.pk, False)
+    assert body["rewrite_interval_seconds"] == 60
+    assert body["market"]["BTC-USD"]["lot_size"] == pytest.approx(0.00001)
+    assert body["backtest_record"] is None  # no closing record with a VaR yet
+
+    settings.RISK_MONITOR = {**settings.RISK_MONITOR, "TRACE_INTERVAL_SECONDS": 0}
+    latest = later + timedelta(seconds=5)
+    with time_machine.travel(latest, tick=False):
+        third = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=latest)
+        body = api_client_for("risk_officer").get("/debug/risk-calculations").json()
+    assert (body["snapshot_id"], body["is_latest_snapshot"]) == (third.pk, True)
+    assert body["rewrite_interval_seconds"] == 0

@@ -1,4 +1,5 @@
-"""`book_from_columns` against the engine's `build_book` on the same rows."""
+"""`book_from_columns` and `marks_from_quotes` against the engine's `build_book` and
+`build_marks` on the same rows."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import random
 import numpy as np
 import pytest
 
-from apps.risk.columns import PositionColumns, book_from_columns, marks_from_quotes
+from apps.risk.columns import (
+    BalanceColumns,
+    PositionColumns,
+    QuoteColumns,
+    book_from_columns,
+    marks_from_quotes,
+)
 from apps.risk.selectors.sources import AccountRef
 from riskmonitor.engine import (
     BalanceRow,
@@ -63,6 +70,20 @@ def _columns_of(rows: list[PositionRow]) -> PositionColumns:
     return columns
 
 
+def _balance_columns_of(rows: list[BalanceRow]) -> BalanceColumns:
+    return BalanceColumns(
+        venue=[r.venue for r in rows], account=[r.account for r in rows],
+        asset=[r.asset for r in rows], amount=[r.amount for r in rows],
+    )  # fmt: skip
+
+
+def _quote_columns_of(rows: list[QuoteRow]) -> QuoteColumns:
+    return QuoteColumns(
+        symbol=[r.symbol for r in rows], source=[r.source for r in rows],
+        price=np.array([r.price for r in rows]), timestamp=np.array([r.timestamp for r in rows]),
+    )  # fmt: skip
+
+
 def _assert_same(actual: Book | Marks, expected: Book | Marks) -> None:
     for f in dataclasses.fields(expected):
         got, want = getattr(actual, f.name), getattr(expected, f.name)
@@ -83,8 +104,9 @@ def test_it_builds_the_same_book_as_the_row_builder(
     custodians = ("venue-5",)
     expected = build_book(rows, lines, custodians=custodians, asset_aliases=ALIASES)
     actual = book_from_columns(
-        _columns_of(rows), lines, custodians=custodians, asset_aliases=ALIASES
-    )
+        _columns_of(rows), _balance_columns_of(lines), custodians=custodians,
+        asset_aliases=ALIASES,
+    )  # fmt: skip
     _assert_same(actual, expected)
 
 
@@ -106,5 +128,7 @@ def test_it_builds_the_same_marks_as_the_row_builder() -> None:
     symbols = ("ETH-USD", "BTC-USD", "USDT-USD")
     order = ("venue-2", "venue-9")
     expected = build_marks(quotes, symbols, pricing_order=order, asset_aliases=ALIASES)
-    actual = marks_from_quotes(quotes, symbols, pricing_order=order, asset_aliases=ALIASES)
+    columns = _quote_columns_of(quotes)
+    actual = marks_from_quotes(columns, symbols, pricing_order=order, asset_aliases=ALIASES)
     _assert_same(actual, expected)
+    assert columns.rows() == quotes

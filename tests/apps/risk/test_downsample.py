@@ -1,5 +1,5 @@
 """risk_history_downsample keeps full rate for 24 h, one per 5 min to 7 days, one per hour
-after; never the latest snapshot nor a day's 00:00 UTC equity mark."""
+after; never the latest snapshot, a day's 00:00 UTC equity mark nor a day's closing record."""
 
 from __future__ import annotations
 
@@ -52,3 +52,19 @@ def test_it_changes_nothing_the_second_time() -> None:
     _series(datetime(2026, 3, 17, 10, 0, tzinfo=UTC), timedelta(seconds=10), 60)
     risk_history_downsample(now=NOW)
     assert risk_history_downsample(now=NOW) == 0
+
+
+def test_it_keeps_a_days_closing_record_when_the_mark_is_exactly_midnight() -> None:
+    # 03-05: complete at 23:30 and 23:59 (then an incomplete 23:59:30); one exactly at 00:00
+    closing = f.RiskSnapshotFactory(as_of=datetime(2026, 3, 5, 23, 59, tzinfo=UTC)).pk
+    f.RiskSnapshotFactory(as_of=datetime(2026, 3, 5, 23, 30, tzinfo=UTC))
+    late = f.RiskSnapshotFactory(as_of=datetime(2026, 3, 5, 23, 59, 30, tzinfo=UTC),
+                                 equity_complete=False).pk  # fmt: skip
+    midnight = f.RiskSnapshotFactory(as_of=datetime(2026, 3, 6, tzinfo=UTC)).pk
+    latest = f.RiskSnapshotFactory(as_of=NOW).pk
+
+    risk_history_downsample(now=NOW)
+
+    # the hour keeps 23:59:30, the 00:00 mark keeps itself, the closing record 23:59
+    kept = set(RiskSnapshot.objects.values_list("pk", flat=True))
+    assert kept == {closing, late, midnight, latest}

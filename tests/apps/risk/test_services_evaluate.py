@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import math
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.risk.models import RiskSnapshot, RiskTrace
-from apps.risk.services import TRACE_INTERVAL, evaluate_risk
+from apps.risk.services import evaluate_risk
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import BTC_CLOSES, ETH_CLOSES, NOW, TODAY, Book
 
@@ -121,9 +122,18 @@ def test_it_rewrites_the_trace_at_most_once_per_interval(book: Book) -> None:
     first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
     assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == first.pk
-    RiskTrace.objects.update(updated_at=timezone.now() - TRACE_INTERVAL - timedelta(seconds=1))
+    RiskTrace.objects.update(updated_at=timezone.now() - timedelta(seconds=61))
     third = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=10))
     assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == third.pk
+
+
+def test_it_rewrites_the_trace_every_cycle_when_the_interval_is_zero(
+    book: Book, settings: Any
+) -> None:
+    settings.RISK_MONITOR = {**settings.RISK_MONITOR, "TRACE_INTERVAL_SECONDS": 0}
+    evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
+    assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == second.pk
 
 
 def test_it_is_idempotent_per_cycle(book: Book) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from apps.marketdata.models import Candle
 from apps.risk.models import RiskSnapshot
-from apps.risk.selectors import sources
+from apps.risk.selectors import history, sources
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import NOW, TODAY, Book
 
@@ -43,8 +43,29 @@ def test_it_reads_the_same_equity_history_on_both_paths(book: Book) -> None:
     )
     for minutes in (50, 20, 5):
         f.RiskSnapshotFactory(portfolio=book.portfolio, as_of=NOW - timedelta(minutes=minutes))
-    args = (book.portfolio.pk, NOW, NOW - timedelta(hours=1), datetime(2026, 3, 10, tzinfo=UTC))
-    fast = sources.equity_history(*args)
-    portable = sources._equity_history_portable(*args)
+    # two closing records on 03-07 (the later wins), an incomplete later one, none on 03-08
+    for hour, complete in ((10, True), (22, True), (23, False)):
+        f.RiskSnapshotFactory(portfolio=book.portfolio, equity_complete=complete,
+                              as_of=datetime(2026, 3, 7, hour, tzinfo=UTC), daily_pnl=hour,
+                              var_hist_99=100.0 + hour)  # fmt: skip
+    args = (book.portfolio.pk, NOW, NOW - timedelta(hours=1), TODAY, END_DAY - 5)
+    fast = history.equity_history(*args)
+    portable = history._history_portable(*args)
     assert sorted(portable) == sorted(fast)
-    assert sorted(row[0] for row in portable) == [0, 1, 2, 2, 2]
+    assert sorted(row[0] for row in portable) == [0, 1, 2, 2, 2, 3, 3]
+    closing = [row[2:4] for row in sorted(fast) if row[0] == history.CLOSING]
+    assert closing == [(22.0, 122.0), (None, None)]  # 03-07, 03-09 (the book's, no P&L)
+
+
+def test_it_binds_an_id_list_as_one_array_here_and_as_in_elsewhere(db: None) -> None:
+    from django.db import connection
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from apps.positions.models import BalanceLine
+
+    query = BalanceLine.objects.filter(sources._any_of("snapshot_id", [3, 1, 2])).query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    assert "= ANY(%s)" in sql and [3, 1, 2] in params
+    sqlite = DatabaseWrapper({**connection.settings_dict, "NAME": ":memory:"})
+    sql, params = query.get_compiler(connection=sqlite).as_sql()
+    assert " IN (%s, %s, %s)" in sql and sorted(params) == [1, 2, 3]
