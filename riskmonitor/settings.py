@@ -45,6 +45,8 @@ RISK_MONITOR: dict[str, Any] = {
     "TRACE_INTERVAL_SECONDS": env.integer(
         "RISK_TRACE_INTERVAL_SECONDS", 60, minimum=0, maximum=86_400
     ),
+    # Threads per process for venue calls: every call of a cycle's wave in flight at once.
+    "INGEST_CALL_THREADS": env.integer("RISK_INGEST_CALL_THREADS", 256, maximum=4096),
     "ALERT_RETENTION_DAYS": env.integer("ALERT_RETENTION_DAYS", 90),
     "AUDIT_LOG_RETENTION_DAYS": env.integer("AUDIT_LOG_RETENTION_DAYS", 365),
     "CIRCUIT_BREAKER_ENABLED": env.flag("CIRCUIT_BREAKER_ENABLED", True),

@@ -93,18 +93,6 @@ def prices_upsert(rows: list[Price]) -> int:
     return len(rows)
 
 
-def prices_store(
-    *,
-    instruments: Mapping[InstrumentKey, Instrument],
-    tickers: Iterable[PriceRow],
-    marks: Iterable[PriceRow],
-    fetched_at: datetime,
-) -> int:
-    return prices_upsert(
-        price_rows(instruments=instruments, tickers=tickers, marks=marks, fetched_at=fetched_at)
-    )
-
-
 def candle_rows(
     *, instrument: Instrument, interval: str, rows: Iterable[CandleRow]
 ) -> list[Candle]:
@@ -123,10 +111,6 @@ def candles_upsert(candles: list[Candle]) -> int:
         update_fields=["open", "high", "low", "close", "volume"],
     )  # fmt: skip
     return len(candles)
-
-
-def candles_store(*, instrument: Instrument, interval: str, rows: Iterable[CandleRow]) -> int:
-    return candles_upsert(candle_rows(instrument=instrument, interval=interval, rows=rows))
 
 
 def minute_candles_trim(*, instrument_ids: Iterable[int], before: datetime) -> int:

@@ -114,11 +114,6 @@ def _fills(account: Account, rows: Iterable[FillRow], canonical: Canonical) -> l
     ]  # fmt: skip
 
 
-def fills_store(*, account: Account, rows: Iterable[FillRow], canonical: Canonical) -> int:
-    """Insert new fills; a fill already stored (same account, market, symbol, id) is skipped."""
-    return len(Fill.objects.bulk_create(_fills(account, rows, canonical), ignore_conflicts=True))
-
-
 def _cursors(account: Account, read_until: dict[str, int], at: datetime) -> list[FillCursor]:
     return [
         FillCursor(account=account, venue_symbol=symbol, last_time=to_datetime(until), swept_at=at)
@@ -240,29 +235,3 @@ def snapshots_store(
     with transaction.atomic():
         _insert(rows)
     return {s.account_id: s for s in rows.snapshots}
-
-
-def account_snapshot_store(
-    *,
-    account: Account,
-    period_start: datetime,
-    pull: AccountPull,
-    canonical: Canonical,
-    fetched_at: datetime,
-) -> AccountSnapshot | None:
-    """Store one exchange account's cycle in one transaction; None if the cycle was stored."""
-    stored = snapshots_store(
-        period_start=period_start, fetched_at=fetched_at,
-        accounts=[AccountWrite(account, pull, canonical)],
-    )  # fmt: skip
-    return stored.get(account.pk)
-
-
-def custody_snapshot_store(
-    *, account: Account, period_start: datetime, pull: CustodyPull, fetched_at: datetime
-) -> AccountSnapshot | None:
-    """Store one custodian client's cycle in one transaction; None if the cycle was stored."""
-    stored = snapshots_store(
-        period_start=period_start, fetched_at=fetched_at, custody=[CustodyWrite(account, pull)]
-    )
-    return stored.get(account.pk)

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
@@ -31,7 +32,6 @@ from apps.venues.services import staleness_gauges_set
 log = logging.getLogger(__name__)
 # Calls mostly wait on the network: enough threads that every venue's calls of one wave are in
 # flight together (20 venues x about 10 calls), so a cycle lasts as long as its slowest venue.
-CALL_POOL_SIZE = int(os.environ.get("RISK_INGEST_CALL_THREADS", "256"))
 
 _pool_lock = threading.Lock()
 _pool: tuple[int, ThreadPoolExecutor] | None = None
@@ -44,7 +44,8 @@ def call_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(CALL_POOL_SIZE, thread_name_prefix="venue"))
+            size = int(settings.RISK_MONITOR["INGEST_CALL_THREADS"])
+            _pool = (os.getpid(), ThreadPoolExecutor(size, thread_name_prefix="venue"))
         return _pool[1]
 
 

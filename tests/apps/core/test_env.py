@@ -34,6 +34,10 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
             'environment: RISK_CHECK_INTERVAL_SECONDS: must be an integer, got "abc"',
         ),
         (
+            {"RISK_INGEST_CALL_THREADS": "0"},
+            'environment: RISK_INGEST_CALL_THREADS: must be an integer between 1 and 4096, got "0"',
+        ),
+        (
             {"RISK_MONITOR_PORT": "70000"},
             'environment: RISK_MONITOR_PORT: must be an integer between 1 and 65535, got "70000"',
         ),

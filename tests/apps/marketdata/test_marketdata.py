@@ -9,7 +9,13 @@ import pytest
 
 from apps.marketdata.models import Candle, Price
 from apps.marketdata.selectors import daily_closes, latest_prices
-from apps.marketdata.services import candles_store, instruments_store, prices_store
+from apps.marketdata.services import (
+    candle_rows,
+    candles_upsert,
+    instruments_store,
+    price_rows,
+    prices_upsert,
+)
 from apps.marketdata.symbols import canonical_asset, canonical_symbol
 from apps.venues.connectors.base import CandleRow, InstrumentRow, PriceRow
 from apps.venues.models import Venue
@@ -56,7 +62,9 @@ def test_it_updates_the_latest_price_in_place(instruments: dict) -> None:
                 int(now.timestamp() * 1000),
             )
         ]
-        prices_store(instruments=instruments, tickers=tickers, marks=[], fetched_at=now)
+        prices_upsert(
+            price_rows(instruments=instruments, tickers=tickers, marks=[], fetched_at=now)
+        )
 
     assert Price.objects.count() == 1
     assert latest_prices().get().last == Decimal("101")
@@ -71,8 +79,8 @@ def test_it_upserts_candles_and_reads_daily_closes_oldest_first(instruments: dic
     spot = instruments[("spot", "BTCUSDT")]
     today = int(datetime.now(tz=UTC).timestamp() * 1000) // DAY_MS
     rows = [_candle(day) for day in range(today - 5, today)]
-    candles_store(instrument=spot, interval="1d", rows=rows)
-    candles_store(instrument=spot, interval="1d", rows=rows[-2:])
+    candles_upsert(candle_rows(instrument=spot, interval="1d", rows=rows))
+    candles_upsert(candle_rows(instrument=spot, interval="1d", rows=rows[-2:]))
 
     closes = daily_closes(["BTC-USD"], days=3)
 

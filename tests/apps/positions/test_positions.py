@@ -12,7 +12,7 @@ from django.db import IntegrityError
 
 from apps.positions.models import AccountSnapshot, BalanceLine, Fill
 from apps.positions.selectors import fills_since, latest_account_snapshots
-from apps.positions.services import AccountPull, account_snapshot_store, portfolio_default
+from apps.positions.services import AccountPull, AccountWrite, portfolio_default, snapshots_store
 from apps.venues.connectors.base import BalanceRow, FillRow, PositionRow
 from apps.venues.models import Account, Venue
 
@@ -69,13 +69,12 @@ def _pull(free: str = "10", fills: int = 1) -> AccountPull:
 
 
 def _store(account: Account, pull: AccountPull, period: datetime = PERIOD) -> Any:
-    return account_snapshot_store(
-        account=account,
+    stored = snapshots_store(
         period_start=period,
-        pull=pull,
-        canonical=_canonical,
         fetched_at=datetime.now(tz=UTC),
+        accounts=[AccountWrite(account, pull, _canonical)],
     )
+    return stored.get(account.pk)
 
 
 def test_it_stores_one_snapshot_per_period_and_each_fill_once(account: Account) -> None:
