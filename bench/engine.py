@@ -6,7 +6,12 @@ the day's price history), the same core figures (net positions, P&L, notional, d
 historical VaR) through a naive per-position Python loop, peak traced memory, and the cost of
 rendering the result for storage (`to_dict`, then JSON).
 
-Run: .venv/bin/python bench/engine.py [--runs 50]
+Then, under "evaluate_risk", `evaluate_risk` end to end (database load, engine, store) for the
+default scenario's book and for the 10,000-position book, with peak memory: bench/risk.py, run
+in its own process so that this one never imports Django. It needs DATABASE_URL (PostgreSQL);
+`--engine-only` skips it.
+
+Run: .venv/bin/python bench/engine.py [--runs 50] [--engine-only]
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -158,6 +164,7 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--engine-only", action="store_true", help="skip evaluate_risk")
     args = parser.parse_args()
     start = time.perf_counter()
     inputs = make_inputs()
@@ -201,7 +208,25 @@ def main() -> None:
             and np.isclose(result.exposure.total_notional, check["notional"], rtol=1e-9)
         ),
     }
+    failed = False
+    if not args.engine_only:
+        figures["evaluate_risk"], failed = evaluate_risk_figures()
     print(json.dumps(figures, indent=2))
+    if failed:
+        raise SystemExit(1)
+
+
+def evaluate_risk_figures() -> tuple[dict[str, object], bool]:
+    """bench/risk.py's JSON; on failure, its exit code and the end of what it wrote."""
+    script = Path(__file__).resolve().with_name("risk.py")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        failure = {"error": f"bench/risk.py exited {run.returncode}", "stderr": run.stderr[-2000:]}
+        return failure, True
+    # Its JSON is the last thing it prints (a log line may come before).
+    start = run.stdout.rfind("\n{\n") + 1
+    figures: dict[str, object] = json.loads(run.stdout[start:])
+    return figures, False
 
 
 if __name__ == "__main__":
