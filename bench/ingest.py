@@ -72,15 +72,21 @@ def _measure(venue_ids: list[int], cycles: int, sims: list[Any]) -> dict[str, An
     theirs = (sum(_cpu_seconds(s.process.pid) for s in sims) - theirs) / cycles
     alone = {vid: statistics.median(_timed([vid]) for _ in range(3)) for vid in venue_ids}
     slowest = max(alone.values())
+    cores = os.cpu_count() or 1
     return {
         "venues": len(venue_ids),
         "cycle_seconds_median": round(statistics.median(together), 4),
         "cycle_seconds_max": round(max(together), 4),
         "slowest_single_venue_seconds": round(slowest, 4),
         "ratio_to_slowest_venue": round(statistics.median(together) / slowest, 2),
+        # What pulling the venues one after another would take.
+        "sum_of_single_venues_seconds": round(sum(alone.values()), 4),
         "monitor_cpu_seconds_per_cycle": round(ours, 4),
         "simulators_cpu_seconds_per_cycle": round(theirs, 4),
-        "cores": os.cpu_count(),
+        "cores": cores,
+        # No cycle can be shorter than its CPU: the monitor's pulls run in one process (one
+        # core under the GIL), and monitor and simulators share the machine's cores.
+        "cpu_floor_seconds": round(max(ours, (ours + theirs) / cores), 4),
     }
 
 
