@@ -55,7 +55,7 @@ def _timed(venue_ids: list[int]) -> float:
     return elapsed
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -66,10 +66,10 @@ def _measure(venue_ids: list[int], cycles: int, sims: list[Any]) -> dict[str, An
     _timed(venue_ids)  # fills' first sweep done: now steady state
     # CPU per cycle, ours and the simulators': on loopback the cycle is bound by CPU, not by
     # the network, and everything shares the machine's cores.
-    ours, theirs = time.process_time(), sum(_cpu_seconds(s.process.pid) for s in sims)
+    ours, theirs = time.process_time(), sum(cpu_seconds(s.process.pid) for s in sims)
     together = [_timed(venue_ids) for _ in range(cycles)]
     ours = (time.process_time() - ours) / cycles
-    theirs = (sum(_cpu_seconds(s.process.pid) for s in sims) - theirs) / cycles
+    theirs = (sum(cpu_seconds(s.process.pid) for s in sims) - theirs) / cycles
     alone = {vid: statistics.median(_timed([vid]) for _ in range(3)) for vid in venue_ids}
     slowest = max(alone.values())
     cores = os.cpu_count() or 1

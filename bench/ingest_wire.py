@@ -27,7 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+
+from ingest import cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,12 +43,7 @@ SIM_PIDS: list[int] = []
 
 
 def _sims_cpu_seconds() -> float:
-    """User + system CPU of the simulator processes so far (Linux /proc)."""
-    total = 0.0
-    for pid in SIM_PIDS:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(cpu_seconds(pid) for pid in SIM_PIDS)
 
 
 def _timed_rounds(run: Callable[[], Any], rounds: int) -> dict[str, float]:
@@ -98,8 +94,7 @@ def _asyncio(policies: list[Any], urls: list[str], rounds: int) -> dict[str, flo
     import ccxt.async_support as accxt
 
     from apps.venues.connectors import binance_parse as parse
-    from apps.venues.connectors.binance import API_PREFIXES, CCXT_OPTIONS, ccxt_urls, request_weight
-    from apps.venues.connectors.keys import key_id
+    from apps.venues.connectors.binance import CCXT_OPTIONS, ccxt_urls, request_budget
 
     class Client(accxt.binance):  # type: ignore[misc]
         policy: Any = None
@@ -107,10 +102,7 @@ def _asyncio(policies: list[Any], urls: list[str], rounds: int) -> dict[str, flo
         async def fetch2(self, path: str, api: Any = "public", method: str = "GET",
                          params: Any = None, config: Any = None) -> Any:  # fmt: skip
             params = params or {}
-            group = api[0] if isinstance(api, list) else str(api)
-            key = key_id(self.apiKey) if "rivate" in group else "ip"
-            query = urlencode({k: params[k] for k in ("symbol", "limit") if params.get(k)})
-            weight = request_weight(f"{API_PREFIXES.get(group, '')}/{path}?{query}")
+            key, weight = request_budget(self.apiKey, path, api, params)
             self.policy.limiter.acquire(key, weight, max_wait=self.policy.timeout)
             return await super().fetch2(path, api, method, params, config or {})
 

@@ -91,6 +91,16 @@ def request_weight(url: str) -> int:
     return DEFAULT_WEIGHT
 
 
+def request_budget(api_key: str, path: str, api: Any, params: dict[str, Any]) -> tuple[str, int]:
+    """The rate-budget key (our API key's id when signed, else our IP) and weight of a request
+    named as ccxt names it (path, api group, params)."""
+    group = api[0] if isinstance(api, list) else str(api)
+    signed = "rivate" in group  # private, fapiPrivate, fapiPrivateV3: sent with the key
+    query = urlencode({k: params[k] for k in ("symbol", "limit") if params.get(k)})
+    weight = request_weight(f"{API_PREFIXES.get(group, '')}/{path}?{query}")
+    return (key_id(api_key) if signed else "ip"), weight
+
+
 def _fapi_kline_weight(params: dict[str, str]) -> int:
     limit = int(params.get("limit", "500"))
     return 1 if limit < 100 else 2 if limit < 500 else 5 if limit <= 1000 else 10
@@ -162,11 +172,7 @@ class _Client(ccxt.binance):
         config: dict[str, Any] | None = None,
     ) -> Any:
         params = params or {}
-        group = api[0] if isinstance(api, list) else str(api)
-        signed = "rivate" in group  # private, fapiPrivate, fapiPrivateV3: sent with the key
-        key = key_id(self.apiKey) if signed else "ip"
-        query = urlencode({k: params[k] for k in ("symbol", "limit") if params.get(k)})
-        weight = request_weight(f"{API_PREFIXES.get(group, '')}/{path}?{query}")
+        key, weight = request_budget(self.apiKey, path, api, params)
 
         def once() -> Any:
             self.raw_status, self.raw_body = None, None
