@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "apps.risk",
     "apps.limits",
     "apps.alerts",
+    "apps.monitoring",
     "apps.breaker",
 ]
 

@@ -1,0 +1,51 @@
+"""The one way to queue a Celery task after the current transaction commits (DESIGN §4, step 5).
+
+Tasks are named, not imported: a lower layer can queue a higher layer's task without importing
+it (the task modules are registered with the Celery app when it finalizes). In autocommit the
+task is sent at once; in embedded mode (``task_always_eager``) it runs in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import current_app
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def task_send_on_commit(
+    name: str,
+    *,
+    kwargs: dict[str, Any] | None = None,
+    queue: str = "default",
+    expires: float | None = None,
+    once: bool = False,
+) -> None:
+    """Send task ``name`` with ``kwargs`` once this transaction commits; nothing if it rolls
+    back. ``once``: at most one send of this (name, kwargs) per transaction, for kicks that
+    several writes of one transaction would otherwise each send."""
+    send = _Send(name, kwargs or {}, queue, expires)
+    if once and any(hook == send for _, hook, _ in transaction.get_connection().run_on_commit):
+        return
+    transaction.on_commit(send, robust=True)
+
+
+class _Send:
+    """A queued send; equal to another of the same task and arguments (for ``once``)."""
+
+    def __init__(self, name: str, kwargs: dict[str, Any], queue: str, expires: float | None):
+        self.name, self.kwargs, self.queue, self.expires = name, kwargs, queue, expires
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Send) and (self.name, self.kwargs) == (other.name, other.kwargs)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __call__(self) -> None:
+        # apply_async, not send_task: it honours task_always_eager (embedded mode).
+        task = current_app.tasks[self.name]
+        task.apply_async(kwargs=self.kwargs, queue=self.queue, expires=self.expires)
