@@ -78,9 +78,11 @@ def _arguments() -> argparse.Namespace:
 
 
 def _bench(portfolio_id: int, now: datetime, runs: int, deadline: float) -> dict[str, Any]:
-    from apps.risk.services import evaluate_risk
+    from apps.monitoring.cycle import portfolio_cycle_run
 
-    evaluate_risk(portfolio_id=portfolio_id, cycle_start=now - timedelta(seconds=1))  # warm up
+    portfolio_cycle_run(
+        portfolio_id=portfolio_id, cycle_start=now - timedelta(seconds=1)
+    )  # warm up
     if PROFILE:
         _profile(portfolio_id, now - timedelta(seconds=2))
     totals: list[float] = []
@@ -89,12 +91,14 @@ def _bench(portfolio_id: int, now: datetime, runs: int, deadline: float) -> dict
         if time.monotonic() > deadline:
             break
         started = time.perf_counter()
-        snapshot = evaluate_risk(portfolio_id=portfolio_id, cycle_start=now + timedelta(seconds=n))
+        snapshot = portfolio_cycle_run(
+            portfolio_id=portfolio_id, cycle_start=now + timedelta(seconds=n)
+        )
         totals.append((time.perf_counter() - started) * 1000.0)
         for stage, ms in snapshot.compute_ms.items():
             stages.setdefault(stage, []).append(ms)
     tracemalloc.start()
-    evaluate_risk(portfolio_id=portfolio_id, cycle_start=now + timedelta(seconds=runs + 1))
+    portfolio_cycle_run(portfolio_id=portfolio_id, cycle_start=now + timedelta(seconds=runs + 1))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     ordered = sorted(totals)
@@ -123,7 +127,7 @@ def _profile(portfolio_id: int, cycle_start: datetime) -> None:
 
     from django.db import connection
 
-    from apps.risk.services import evaluate_risk
+    from apps.monitoring.cycle import portfolio_cycle_run
 
     timings: list[tuple[float, str]] = []
 
@@ -136,7 +140,7 @@ def _profile(portfolio_id: int, cycle_start: datetime) -> None:
 
     profiler = cProfile.Profile()
     with connection.execute_wrapper(timed):
-        profiler.runcall(evaluate_risk, portfolio_id=portfolio_id, cycle_start=cycle_start)
+        profiler.runcall(portfolio_cycle_run, portfolio_id=portfolio_id, cycle_start=cycle_start)
     for ms, sql in sorted(timings, reverse=True)[:12]:
         print(f"{ms:8.2f} ms  {sql}", file=sys.stderr)
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)

@@ -5,8 +5,3 @@ class AlertsConfig(AppConfig):
     name = "apps.alerts"
     label = "alerts"
     verbose_name = "Alerts and notifications"
-
-    def ready(self) -> None:
-        from apps.alerts.hooks import connect
-
-        connect()

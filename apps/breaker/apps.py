@@ -5,8 +5,3 @@ class BreakerConfig(AppConfig):
     name = "apps.breaker"
     label = "breaker"
     verbose_name = "Circuit breaker and emergency liquidation"
-
-    def ready(self) -> None:
-        from apps.breaker.hooks import connect
-
-        connect()

@@ -47,5 +47,14 @@ class _Send:
 
     def __call__(self) -> None:
         # apply_async, not send_task: it honours task_always_eager (embedded mode).
-        task = current_app.tasks[self.name]
-        task.apply_async(kwargs=self.kwargs, queue=self.queue, expires=self.expires)
+        task_named(self.name).apply_async(
+            kwargs=self.kwargs, queue=self.queue, expires=self.expires
+        )
+
+
+def task_named(name: str) -> Any:
+    """The registered task ``name``. A worker imports every app's tasks module at start; a web
+    or gRPC process has not, so the first lookup there imports them."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]

@@ -6,7 +6,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-RISK_UPDATES_GROUP = "risk.updates"
+from apps.monitoring.publish import RISK_UPDATES_GROUP
 
 
 class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):

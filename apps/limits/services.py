@@ -4,7 +4,6 @@ of a risk cycle. Every write records its audit event in the same transaction."""
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,7 +22,6 @@ from apps.limits.errors import (
     RequestNotFound,
 )
 from apps.limits.evaluation import StaleSource, limits_evaluate
-from apps.limits.gauges import limit_gauges_set
 from apps.limits.kinds import KEY_ALIASES
 from apps.limits.loading import LoadReport, limit_state, limit_state_of, limits_load_from_config
 from apps.limits.models import Limit, LimitChangeRequest, LimitSource, RequestStatus
@@ -274,19 +272,16 @@ def limits_check(
     stale_sources: Sequence[StaleSource] = (),
     context: EvaluationContext,
 ) -> list[LimitReading]:
-    """Readings of every enabled limit against one cycle's figures; gauges are set after commit.
-
-    Limits are firm-wide today: every portfolio is checked against the same set.
-    """
+    """Readings of every enabled limit against one cycle's figures (the monitoring cycle sets
+    their gauges after commit). Limits are firm-wide today: every portfolio is checked against
+    the same set."""
     if context.portfolio_id != portfolio_id:
         raise ValueError(
             f"context.portfolio_id {context.portfolio_id} is not portfolio_id {portfolio_id}"
         )
-    readings = limits_evaluate(
+    return limits_evaluate(
         limits=limit_specs_enabled(),
         figures=figures,
         stale_sources=stale_sources,
         thresholds=severity_thresholds(),
     )
-    transaction.on_commit(functools.partial(limit_gauges_set, readings), robust=True)
-    return readings

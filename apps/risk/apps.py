@@ -5,8 +5,3 @@ class RiskConfig(AppConfig):
     name = "apps.risk"
     label = "risk"
     verbose_name = "Risk snapshots"
-
-    def ready(self) -> None:
-        from apps.risk import hooks
-
-        hooks.connect()

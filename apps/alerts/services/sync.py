@@ -41,6 +41,7 @@ class SyncResult:
     updated: list[int] = field(default_factory=list)  # severity changed (up or down)
     resolved: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)  # values refreshed, same severity
+    notifications: int = 0  # outbox rows queued: delivery is due once this commits
 
 
 @dataclass
@@ -79,7 +80,7 @@ def alerts_sync(*, readings: Sequence[LimitReading], context: EvaluationContext)
         active = _active_locked(latest)
         for fingerprint in sorted(latest):
             _apply(cycle, latest[fingerprint], active.get(fingerprint))
-        notifications_insert(cycle.notifications)
+        cycle.result.notifications = notifications_insert(cycle.notifications)
         audit_record_many(entries=[alert_audit_entry(e.pop("alert"), **e) for e in cycle.audits])
     return cycle.result
 

@@ -38,6 +38,10 @@ def portfolio_resolve(name: str | None) -> Portfolio:
     raise PortfolioNotFound("no default portfolio: name one with ?portfolio=<name>")
 
 
+def snapshot_of_cycle(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapshot | None:
+    return RiskSnapshot.objects.filter(portfolio_id=portfolio_id, cycle_start=cycle_start).first()
+
+
 def latest_snapshot(*, portfolio_id: int) -> RiskSnapshot | None:
     return RiskSnapshot.objects.filter(portfolio_id=portfolio_id).order_by("-as_of").first()
 

@@ -18,11 +18,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
 from apps.venues.connectors.validation import now_ms
+from apps.venues.ingest.fanin import evaluation_start, period_dispatched, venue_finished
 from apps.venues.ingest.plan import VenuePlan, venue_plans
 from apps.venues.ingest.pull import Harvest, pull_custodian, pull_exchange
 from apps.venues.ingest.record import VenueReport, harvests_record
@@ -149,27 +151,19 @@ def enabled_venue_ids() -> list[int]:
 
 
 def ingest_all(period_start: datetime) -> list[VenueReport]:
-    """Embedded mode (and tests): every enabled venue in this process, then the hook."""
-    from apps.venues.signals import ingest_cycle_completed_send
-
+    """Embedded mode (and tests): every enabled venue in this process, then the evaluation."""
     started = time.perf_counter()
     reports = ingest_venues(enabled_venue_ids(), period_start)
     log.info("ingest cycle done", extra={"seconds": round(time.perf_counter() - started, 3)})
-    ingest_cycle_completed_send(period_start)
+    evaluation_start(period_start)
     return reports
 
 
 def ingest_one(venue_id: int, period_start: datetime, expected: int) -> list[VenueReport]:
-    """Stack mode: one venue per Celery task; the last of the cycle's tasks fires the hook."""
-    from apps.venues.signals import ingest_cycle_completed_send
-
+    """Stack mode: one venue per Celery task; the fan-in starts the evaluation once every
+    venue of the period is done (apps.venues.ingest.fanin)."""
     reports = ingest_venues([venue_id], period_start)
-    key = f"riskmonitor:ingest:done:{int(period_start.timestamp())}"
-    client = redis_client()
-    finished = int(client.incr(key))
-    client.expire(key, 3600)
-    if finished == expected:
-        ingest_cycle_completed_send(period_start)
+    venue_finished(period_start, venue_id, expected)
     return reports
 
 
@@ -177,11 +171,10 @@ def ingest_cycle_dispatch(now: datetime | None = None) -> datetime:
     """Beat's entry: start this period's ingest of every enabled venue.
 
     Embedded mode pulls them here on threads; stack mode sends one task per venue to the
-    ``ingest`` queue, expiring before the next cycle (a late run is superseded, not queued up).
+    ``ingest`` queue, expiring before the next cycle (a late run is superseded, not queued up),
+    and starts the evaluation of any earlier period a lost or expired venue task left
+    incomplete.
     """
-    from celery import current_app
-    from django.conf import settings
-
     interval = float(settings.RISK_MONITOR["CHECK_INTERVAL_SECONDS"])
     period_start = period_start_for(now or datetime.now(tz=UTC), interval)
     if not uses_redis():
@@ -195,4 +188,5 @@ def ingest_cycle_dispatch(now: datetime | None = None) -> datetime:
                     "expected": len(ids)},
             queue="ingest", expires=max(interval * 0.9, 1.0),
         )  # fmt: skip
+    period_dispatched(period_start)
     return period_start

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from apps.monitoring.cycle import portfolio_cycle_run
 from apps.risk.models import RiskSnapshot
-from apps.risk.services import evaluate_risk
 from tests.apps.risk.conftest import NOW, Book
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ READ_URLS = ["/api/v1/risk/status", "/api/v1/positions/summary", "/api/v1/portfo
 
 @pytest.fixture
 def stored(book: Book) -> RiskSnapshot:
-    return evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    return portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
 
 @pytest.mark.parametrize("url", [*READ_URLS, "/debug/risk-calculations"])
@@ -101,11 +101,11 @@ def test_it_shows_the_debug_trace_to_risk_officers_only(
 def test_it_says_which_snapshot_the_debug_trace_is_of_and_how_old_it_is(
     book: Book, api_client_for: Client, settings: Any
 ) -> None:
-    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    first = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     later = NOW + timedelta(seconds=20)
     with time_machine.travel(later, tick=False):
         # within the rewrite interval (60 s): the trace stays the first snapshot's
-        second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=later)
+        second = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=later)
         body = api_client_for("risk_officer").get("/debug/risk-calculations").json()
     assert body["snapshot_id"] == first.pk
     assert body["snapshot_as_of"] == first.as_of.isoformat()
@@ -118,7 +118,7 @@ def test_it_says_which_snapshot_the_debug_trace_is_of_and_how_old_it_is(
     settings.RISK_MONITOR = {**settings.RISK_MONITOR, "TRACE_INTERVAL_SECONDS": 0}
     latest = later + timedelta(seconds=5)
     with time_machine.travel(latest, tick=False):
-        third = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=latest)
+        third = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=latest)
         body = api_client_for("risk_officer").get("/debug/risk-calculations").json()
     assert (body["snapshot_id"], body["is_latest_snapshot"]) == (third.pk, True)
     assert body["rewrite_interval_seconds"] == 0

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from scipy import stats
 
+from apps.monitoring.cycle import portfolio_cycle_run
 from apps.risk.models import RiskSnapshot
-from apps.risk.services import evaluate_risk
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import NOW, TODAY, Book
 
@@ -73,7 +73,7 @@ def _expected(closing: Closing, window: int = 250) -> dict[str, object]:
 def test_it_backtests_the_var_on_each_days_closing_record(book: Book) -> None:
     expected = _expected(_history(book))
 
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
     backtest = snapshot.figures["backtest"]
     assert backtest["window_days"] == 250
@@ -88,7 +88,7 @@ def test_it_backtests_the_var_on_each_days_closing_record(book: Book) -> None:
 
 
 def test_it_says_no_backtest_record_until_the_first_pair_exists(book: Book) -> None:
-    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    first = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     assert first.figures["backtest"] is None
     assert "no_backtest_record" in first.flags
 
@@ -97,7 +97,9 @@ def test_it_says_no_backtest_record_until_the_first_pair_exists(book: Book) -> N
     RiskSnapshot.objects.filter(as_of=datetime(2026, 3, 9, 23, 59, tzinfo=UTC)).update(
         daily_pnl=-1_500.0
     )
-    second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
+    second = portfolio_cycle_run(
+        portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5)
+    )
 
     backtest = second.figures["backtest"]
     assert (backtest["observations"], backtest["exceptions"]) == (1, 1)
@@ -108,7 +110,7 @@ def test_it_says_no_backtest_record_until_the_first_pair_exists(book: Book) -> N
 def test_the_snapshots_an_evaluation_stores_feed_the_next_days_backtest(book: Book) -> None:
     def evaluate_at(moment: datetime) -> RiskSnapshot:
         with time_machine.travel(moment, tick=False):
-            return evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=moment)
+            return portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=moment)
 
     day_one = evaluate_at(datetime(2026, 3, 10, 23, 50, tzinfo=UTC))
     day_two = evaluate_at(datetime(2026, 3, 11, 23, 50, tzinfo=UTC))

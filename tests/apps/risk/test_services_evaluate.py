@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.monitoring.cycle import portfolio_cycle_run
 from apps.risk.models import RiskSnapshot, RiskTrace
-from apps.risk.services import evaluate_risk
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import BTC_CLOSES, ETH_CLOSES, NOW, TODAY, Book
 
@@ -53,7 +53,7 @@ def _equity() -> float:
 
 
 def test_it_stores_the_brief_net_position_and_marks(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     btc = snapshot.figures["symbols"]["BTC-USD"]
     assert btc["net_size"] == pytest.approx(5.0 - 2.5)
     assert snapshot.figures["venue_positions"]["BTC-USD"] == {"exchange-1": 5.0, "exchange-2": -2.5}
@@ -63,7 +63,7 @@ def test_it_stores_the_brief_net_position_and_marks(book: Book) -> None:
 
 
 def test_it_stores_pnl_equity_and_daily_pnl(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     avg, realized_spot = _btc_basis()
     unrealized = (62000.0 - avg) * 5.0 + (3000.0 - ETH_CLOSES[-1]) * 10 + (62000 - 60000) * -2.5
     assert snapshot.unrealized_pnl == pytest.approx(unrealized)
@@ -78,7 +78,7 @@ def test_it_stores_pnl_equity_and_daily_pnl(book: Book) -> None:
 
 
 def test_it_stores_notionals_leverage_and_drawdown(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     gross = 5.0 * 62000 + 2.5 * 62000 + 10 * 3000
     assert snapshot.gross_notional == pytest.approx(gross)
     assert snapshot.net_notional == pytest.approx(abs(2.5 * 62000 + 10 * 3000))
@@ -90,7 +90,7 @@ def test_it_stores_notionals_leverage_and_drawdown(book: Book) -> None:
 
 
 def test_it_stores_var_and_es_from_completed_daily_closes(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     pnl = _scenarios({"BTC-USD": 2.5 * 62000, "ETH-USD": 10 * 3000.0})
     var = -_quantile(pnl, 0.01)
     assert snapshot.var_hist_99 == pytest.approx(var)
@@ -103,13 +103,14 @@ def test_it_stores_var_and_es_from_completed_daily_closes(book: Book) -> None:
 
 
 def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     assert (
         snapshot.input_as_of["account:exchange-1:spot"] == (NOW - timedelta(seconds=10)).isoformat()
     )
     assert snapshot.input_as_of["prices:exchange-2"] == (NOW - timedelta(seconds=5)).isoformat()
     assert snapshot.stale_sources == []
-    assert set(snapshot.compute_ms) == {"load", "build", "engine", "store", "total"}
+    stages = {"load", "build", "engine", "store", "limits", "alerts", "total"}
+    assert set(snapshot.compute_ms) == stages
     assert snapshot.engine_version == "1.0.0"
     trace = RiskTrace.objects.get(portfolio=book.portfolio)
     assert trace.snapshot_id == snapshot.pk
@@ -119,11 +120,13 @@ def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
 
 
 def test_it_rewrites_the_trace_at_most_once_per_interval(book: Book) -> None:
-    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
-    evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
+    first = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
     assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == first.pk
     RiskTrace.objects.update(updated_at=timezone.now() - timedelta(seconds=61))
-    third = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=10))
+    third = portfolio_cycle_run(
+        portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=10)
+    )
     assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == third.pk
 
 
@@ -131,14 +134,16 @@ def test_it_rewrites_the_trace_every_cycle_when_the_interval_is_zero(
     book: Book, settings: Any
 ) -> None:
     settings.RISK_MONITOR = {**settings.RISK_MONITOR, "TRACE_INTERVAL_SECONDS": 0}
-    evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
-    second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5))
+    portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    second = portfolio_cycle_run(
+        portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5)
+    )
     assert RiskTrace.objects.get(portfolio=book.portfolio).snapshot_id == second.pk
 
 
 def test_it_is_idempotent_per_cycle(book: Book) -> None:
-    first = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
-    second = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    first = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    second = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     assert second.pk == first.pk
     assert RiskSnapshot.objects.filter(cycle_start=NOW).count() == 1
     assert AuditEvent.objects.filter(event_type="risk.snapshot_created").count() == 1
@@ -146,7 +151,7 @@ def test_it_is_idempotent_per_cycle(book: Book) -> None:
 
 def test_it_flags_a_missing_price_instead_of_valuing_it_at_zero(book: Book) -> None:
     book.prices["eth"].delete()  # type: ignore[attr-defined]
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     eth = snapshot.figures["symbols"]["ETH-USD"]
     assert eth["mark_status"] == "missing" and eth["mark"] is None
     assert eth["unrealized_pnl"] is None
@@ -163,7 +168,7 @@ def test_it_flags_stale_sources_and_stale_marks(book: Book) -> None:
     f.DataSourceStatusFactory(venue=book.futures.venue, endpoint="balances",
                               source="exchange-2:futures:balances",
                               data_as_of=NOW - timedelta(hours=1))  # fmt: skip
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     stale = {s["source"]: s["age_seconds"] for s in snapshot.stale_sources}
     assert stale == {"source:exchange-2:futures:balances": 3600.0}
     assert "stale_sources" in snapshot.flags
@@ -175,7 +180,7 @@ def test_it_flags_stale_sources_and_stale_marks(book: Book) -> None:
 def test_it_uses_only_completed_days_for_history(book: Book) -> None:
     eth = book.prices["eth"].instrument  # type: ignore[attr-defined]
     f.CandleFactory(instrument=eth, open_time=TODAY, close=9999)  # an open candle must not count
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     pnl = _scenarios({"BTC-USD": 2.5 * 62000, "ETH-USD": 10 * 3000.0})
     assert snapshot.var_hist_99 == pytest.approx(-_quantile(pnl, 0.01))
 
@@ -186,7 +191,7 @@ def test_it_starts_from_the_state_carried_by_a_snapshot_over_an_hour_old(book: B
     RiskSnapshot.objects.filter(equity=700_000.0).update(
         running_hwm=750_000.0, running_max_drawdown=-0.3
     )
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     hwm = max(750_000.0, _equity() - 10_000.0) + 10_000.0  # the deposit at 06:00 counts
     assert snapshot.hwm == pytest.approx(hwm)
     assert snapshot.drawdown == pytest.approx((_equity() - hwm) / hwm)
@@ -198,6 +203,6 @@ def test_it_starts_from_the_state_carried_by_a_snapshot_over_an_hour_old(book: B
 
 
 def test_it_rebuilds_the_state_from_the_history_stored_before_it_was_kept(book: Book) -> None:
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     assert snapshot.running_hwm == pytest.approx(720_000.0 + 10_000.0)
     assert snapshot.running_max_drawdown == snapshot.figures["drawdown"]["max_drawdown"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from apps.risk.services import evaluate_risk
+from apps.monitoring.cycle import portfolio_cycle_run
 from tests.apps.risk.conftest import NOW, Book
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_it_returns_changed_figures_and_stores_nothing(book: Book, api_client_for: Client) -> None:
-    evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     client = api_client_for("trader")
     before = _counts()
     trade = {"venue": "exchange-1", "account": "spot", "symbol": "BTC-USDT", "side": "buy",

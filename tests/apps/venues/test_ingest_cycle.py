@@ -14,7 +14,6 @@ import requests
 from apps.marketdata.models import Candle, Instrument, Price
 from apps.positions.models import AccountSnapshot, Fill, FillCursor, Settlement, Transfer
 from apps.venues.models import Account, Quarantine
-from apps.venues.signals import ingest_cycle_completed
 
 CENT = Decimal("0.01")
 # config label -> simulator account label (the simulators know accounts by their API keys)
@@ -186,24 +185,6 @@ def test_it_reads_a_new_fill_in_the_next_cycle(
 
 
 @pytest.mark.django_db
-def test_it_calls_the_after_cycle_hook_once_per_cycle(
-    venues: dict[str, Any], cycle: Callable[[int], list[Any]]
-) -> None:
-    seen: list[datetime] = []
-
-    def receiver(sender: object, period_start: datetime, **_: object) -> None:
-        seen.append(period_start)
-
-    ingest_cycle_completed.connect(receiver, weak=False)
-    try:
-        cycle(3)
-    finally:
-        ingest_cycle_completed.disconnect(receiver)
-
-    assert seen == [datetime(2026, 1, 1, 0, 0, 15, tzinfo=UTC)]
-
-
-@pytest.mark.django_db
 def test_it_asks_for_all_symbols_at_once_when_the_budget_allows(
     venues: dict[str, Any], cycle: Callable[[int], list[Any]]
 ) -> None:
@@ -220,33 +201,6 @@ def test_it_asks_for_all_symbols_at_once_when_the_budget_allows(
     assert requests_seen["GET /api/v3/ticker/24hr"] == 1
     assert requests_seen["GET /api/v3/openOrders"] == 1
     assert Price.objects.filter(instrument__venue__name="exchange-1").count() == 6
-
-
-@pytest.mark.django_db
-def test_it_fires_the_hook_after_the_last_venue_task_of_a_cycle(
-    venues: dict[str, Any],
-) -> None:
-    from apps.venues.models import Venue
-    from apps.venues.tasks import ingest_venue
-
-    seen: list[datetime] = []
-
-    def receiver(sender: object, period_start: datetime, **_: object) -> None:
-        seen.append(period_start)
-
-    ids = list(Venue.objects.order_by("name").values_list("pk", flat=True))
-    start = datetime(2026, 1, 1, 0, 1, tzinfo=UTC)
-    ingest_cycle_completed.connect(receiver, weak=False)
-    try:
-        for n, venue_id in enumerate(ids):
-            ingest_venue(venue_id=venue_id, period_start=start.isoformat(), expected=len(ids))
-            assert len(seen) == (1 if n == len(ids) - 1 else 0)
-        ingest_venue(venue_id=ids[0], period_start=start.isoformat(), expected=len(ids))
-    finally:
-        ingest_cycle_completed.disconnect(receiver)
-
-    assert seen == [start]
-    assert AccountSnapshot.objects.filter(period_start=start).count() == 5
 
 
 @pytest.mark.django_db

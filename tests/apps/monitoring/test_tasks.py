@@ -13,8 +13,8 @@ import pytest
 from django.db import connection, connections
 
 from apps.audit.models import AuditEvent
+from apps.monitoring.tasks import evaluate_cycle, retry_delay
 from apps.risk.models import RiskSnapshot
-from apps.risk.tasks import evaluate_cycle, retry_delay
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import NOW, Book
 

@@ -1,16 +1,8 @@
-"""After-commit side effects of a new snapshot: Prometheus gauges and the WebSocket push.
-
-Each is one helper queued with `transaction.on_commit`, so a rolled-back snapshot never shows.
-"""
+"""The Prometheus gauges of a stored snapshot's headline figures, set after its commit by the
+monitoring cycle (``apps.monitoring.cycle``), so a rolled-back snapshot never shows."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
 from prometheus_client import Gauge
 
 from apps.core.metrics import (
@@ -20,10 +12,6 @@ from apps.core.metrics import (
     risk_position_size,
 )
 from apps.risk.models import RiskSnapshot
-from apps.risk.selectors.snapshots import snapshot_headline
-
-log = logging.getLogger(__name__)
-RISK_UPDATES_GROUP = "risk.updates"  # the group apps.dashboard's consumer joins
 
 
 class LabelledGauge:
@@ -51,7 +39,7 @@ _drawdown = LabelledGauge(risk_drawdown)
 _position = LabelledGauge(risk_position_size)
 
 
-def gauges_set(snapshot: RiskSnapshot) -> None:
+def snapshot_gauges_set(snapshot: RiskSnapshot) -> None:
     """Export the snapshot's headline figures; a figure that is None is left as it was."""
     figures = snapshot.figures
     _pnl.set(("USD",), snapshot.total_pnl)
@@ -71,23 +59,3 @@ def gauges_set(snapshot: RiskSnapshot) -> None:
         for venue, size in by_venue.items():
             if size is not None:
                 _position.set((symbol, venue), size)
-
-
-def update_push(snapshot: RiskSnapshot) -> None:
-    """Send `{"type": "risk.update", "seq": id, "data": headline}` to the group."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    message: dict[str, Any] = {
-        "type": "risk.update", "seq": snapshot.pk, "data": snapshot_headline(snapshot),
-    }  # fmt: skip
-    try:
-        async_to_sync(layer.group_send)(RISK_UPDATES_GROUP, message)
-    except Exception:
-        # Clients reload over REST on a sequence gap; a lost push must not fail the cycle.
-        log.exception("risk update push failed", extra={"snapshot": snapshot.pk})
-
-
-def snapshot_publish_on_commit(snapshot: RiskSnapshot) -> None:
-    transaction.on_commit(lambda: gauges_set(snapshot), robust=True)
-    transaction.on_commit(lambda: update_push(snapshot), robust=True)
