@@ -25,6 +25,9 @@ _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
 
 class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
     alert_id = serializers.CharField(source="public_id")
+    portfolio_id = serializers.IntegerField(read_only=True)
+    limit_id = serializers.IntegerField(read_only=True)
+    limit = serializers.FloatField(source="limit_value", read_only=True)
     acknowledged_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
 
     class Meta:

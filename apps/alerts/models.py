@@ -28,8 +28,12 @@ ACTIVE_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 
 
 class Alert(models.Model):
-    portfolio_id = models.BigIntegerField(db_index=True)
-    limit_id = models.BigIntegerField()
+    # PROTECT: an alert is evidence; its portfolio and limit outlive it (limits are disabled,
+    # never deleted).
+    portfolio = models.ForeignKey(
+        "positions.Portfolio", on_delete=models.PROTECT, related_name="alerts"
+    )
+    limit = models.ForeignKey("limits.Limit", on_delete=models.PROTECT, related_name="alerts")
     limit_key = models.CharField(max_length=200)
     breach_type = models.CharField(max_length=64)
     scope_kind = models.CharField(max_length=16)
@@ -40,7 +44,7 @@ class Alert(models.Model):
     status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     # The reading as the engine computed it (float64); the risk snapshot keeps the source figures.
     current = models.FloatField()
-    limit = models.FloatField()
+    limit_value = models.FloatField()
     utilization = models.FloatField()
     opening_level = models.FloatField()
     unit = models.CharField(max_length=16, blank=True)

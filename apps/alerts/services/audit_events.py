@@ -44,7 +44,7 @@ def alert_payload(alert: Alert, action: str, **extra: Any) -> dict[str, Any]:
         "breach_type": alert.breach_type,
         "symbol": alert.scope,
         current_key: alert.current,
-        limit_key: alert.limit,
+        limit_key: alert.limit_value,
         "utilization": alert.utilization,
         "breach_severity": alert.severity,
         "alert_id": alert.public_id,

@@ -21,7 +21,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "peak_severity": alert.peak_severity,
         "status": alert.status,
         "current": alert.current,
-        "limit": alert.limit,
+        "limit": alert.limit_value,
         "utilization": alert.utilization,
         "opening_level": alert.opening_level,
         "unit": alert.unit,

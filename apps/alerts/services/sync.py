@@ -170,7 +170,7 @@ def _copy_reading(cycle: _Cycle, alert: Alert, reading: LimitReading) -> None:
     alert.scope_kind = reading.scope_kind
     alert.scope = reading.scope
     alert.current = reading.current
-    alert.limit = reading.limit
+    alert.limit_value = reading.limit
     alert.utilization = reading.utilization
     alert.opening_level = reading.opening_level
     alert.unit = reading.unit

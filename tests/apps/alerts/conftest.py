@@ -58,3 +58,13 @@ def webhook_config(
     webhook = {"type": "webhook", "enabled": True, "url": webhook_receiver.url}
     alerting_config(alert_channels=[*LOG_ONLY, webhook])
     return webhook_receiver
+
+
+@pytest.fixture(autouse=True)
+def _referenced_rows(request: pytest.FixtureRequest) -> None:
+    """The readings of these tests name portfolios 1-2 and limits 1-2 and 100-199 (factories)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from tests.limitrows import referenced_rows
+
+    referenced_rows(portfolios=(1, 2), limits=(1, 2, *range(100, 200)))

@@ -28,7 +28,7 @@ def test_it_opens_one_critical_alert_for_the_briefs_btc_breach() -> None:
         "BTC-USD",
         "critical",
     )
-    assert (alert.current, alert.limit, alert.utilization) == (15.0, 10.0, 1.5)
+    assert (alert.current, alert.limit_value, alert.utilization) == (15.0, 10.0, 1.5)
     assert alert.fingerprint == "position_limits.BTC-USD.max_long|BTC-USD"
     assert alert.notified_targets == ["risk_team", "head_of_trading"]
 

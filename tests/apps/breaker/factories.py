@@ -14,6 +14,7 @@ from apps.alerts.models import Alert
 from apps.marketdata.models import Instrument
 from apps.positions.models import AccountSnapshot, BalanceLine, OrderLine, Portfolio, PositionLine
 from apps.venues.models import Account, Venue
+from tests.limitrows import limit_row
 
 _serial = count(1)
 
@@ -28,9 +29,10 @@ def critical_alerts(portfolio: Portfolio, n: int) -> None:
     for _ in range(n):
         k = next(_serial)
         Alert.objects.create(
-            portfolio_id=portfolio.pk, limit_id=k, limit_key=f"limit-{k}", breach_type="x",
-            scope_kind="portfolio", scope="main", fingerprint=f"fp-{k}", severity="critical",
-            peak_severity="critical", current=2.0, limit=1.0, utilization=2.0, opening_level=0.8,
+            portfolio_id=portfolio.pk, limit=limit_row(key=f"limit-{k}"), limit_key=f"limit-{k}",
+            breach_type="x", scope_kind="portfolio", scope="main", fingerprint=f"fp-{k}",
+            severity="critical", peak_severity="critical", current=2.0, limit_value=1.0,
+            utilization=2.0, opening_level=0.8,
             opened_at=now, updated_at=now, correlation_id=f"risk-{k}",
         )  # fmt: skip
 

@@ -10,6 +10,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from apps.limits.evaluation import StaleSource
+from apps.limits.gauges import limit_gauges_set
 from apps.limits.models import Limit
 from apps.limits.readings import EvaluationContext
 from apps.limits.services import limits_check
@@ -111,8 +112,8 @@ def test_it_refuses_current_limits_without_login(client: Any) -> None:
     assert client.get(CURRENT).status_code in (401, 403)
 
 
-def test_it_checks_enabled_limits_and_sets_the_gauges_after_commit(
-    shipped_limits: None, django_capture_on_commit_callbacks: Any
+def test_it_checks_enabled_limits_and_their_gauges_mirror_the_readings(
+    shipped_limits: None,
 ) -> None:
     Limit.objects.filter(key="position_limits.BTC-USD.max_long_notional").update(enabled=False)
     portfolio = portfolio_default()
@@ -121,11 +122,11 @@ def test_it_checks_enabled_limits_and_sets_the_gauges_after_commit(
         engine_version="1.0.0", correlation_id="risk-check-001",
     )  # fmt: skip
 
-    with django_capture_on_commit_callbacks(execute=True):
-        readings = limits_check(
-            portfolio_id=portfolio.pk, figures=_figures(15.0),
-            stale_sources=[StaleSource("exchange-1:balances", 900.0)], context=context,
-        )  # fmt: skip
+    readings = limits_check(
+        portfolio_id=portfolio.pk, figures=_figures(15.0),
+        stale_sources=[StaleSource("exchange-1:balances", 900.0)], context=context,
+    )  # fmt: skip
+    limit_gauges_set(readings)  # the monitoring cycle's after-commit step
 
     keys = {r.limit_key for r in readings}
     assert "position_limits.BTC-USD.max_long_notional" not in keys

@@ -93,14 +93,19 @@ def test_it_decides_nothing_twice_when_a_cycle_runs_again(book: Book) -> None:
     assert Alert.objects.filter(breach_type="position_limit_long").count() == 1
 
 
-def test_it_stores_the_snapshot_and_its_alerts_together(book: Book) -> None:
+def test_it_stores_the_snapshot_and_its_alerts_together(
+    book: Book, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
     _btc_long_limit(1.0)
-    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
     alert = Alert.objects.get(breach_type="position_limit_long", scope="BTC-USD")
     assert alert.snapshot_id == snapshot.pk
     assert alert.severity == "critical"
     assert {"limits", "alerts", "store", "total"} <= set(snapshot.compute_ms)
+    labels = {"limit_type": "position_limit_long", "symbol": "BTC-USD"}  # set after commit
+    assert REGISTRY.get_sample_value("risk_limit_utilization", labels) == pytest.approx(2.5)
 
 
 @pytest.mark.django_db(transaction=True)
