@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
+from apps.risk.evaluation_config import risk_settings
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import (
     PortfolioNotFound,
@@ -29,7 +30,6 @@ from apps.risk.selectors.snapshots import (
     snapshot_headline,
     snapshot_history,
 )
-from apps.risk.settings import risk_settings
 
 HISTORY_PATTERN = re.compile(r"^(\d{1,3})([hd])$")
 MAX_HISTORY = timedelta(days=31)

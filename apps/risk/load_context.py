@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.risk.columns import QuoteColumns
+from apps.risk.evaluation_config import RiskSettings
 from apps.risk.quotes import best_prices
-from apps.risk.settings import RiskSettings
 from riskmonitor.engine import canonical_symbol
 
 

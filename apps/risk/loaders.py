@@ -37,6 +37,7 @@ from apps.risk.equity import (
     path_samples,
     transfers_since,
 )
+from apps.risk.evaluation_config import NUMERAIRE, PAR_SOURCE, RiskSettings
 from apps.risk.history_cache import Closes, daily_closes_cached, price_history_cached
 from apps.risk.load_context import LoadContext, Notes
 from apps.risk.position_rows import derivative_rows, spot_rows
@@ -58,7 +59,6 @@ from apps.risk.selectors.history import (
     equity_samples,
 )
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef, LatestPrices, MarketFacts
-from apps.risk.settings import NUMERAIRE, PAR_SOURCE, RiskSettings
 from riskmonitor.engine import (
     BacktestSeries,
     Book,
