@@ -160,7 +160,7 @@ def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str,
 
 def _audit(snapshot: RiskSnapshot) -> None:
     audit_record(
-        event_type="risk.snapshot_created",
+        event_type="risk_snapshot_created",
         actor=ACTOR,
         payload={
             "snapshot_id": snapshot.pk,
@@ -240,7 +240,7 @@ def risk_history_downsample(*, now: datetime | None = None) -> int:
         for start in range(0, len(drop), 5000):
             deleted += RiskSnapshot.objects.filter(pk__in=drop[start : start + 5000]).delete()[0]
         audit_record(
-            event_type="risk.history_downsampled", actor=ACTOR,
+            event_type="risk_history_downsampled", actor=ACTOR,
             payload={"deleted": deleted, "now": moment.isoformat(), "full_rate_hours": hours},
         )  # fmt: skip
     return deleted

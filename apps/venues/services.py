@@ -82,7 +82,7 @@ def venues_sync_from_config(*, apis: ExternalApis) -> list[str]:
         if made:
             created.append(f"{cust.name}:{label}")
     if created:
-        audit_record(event_type="venues.loaded", actor=ACTOR, payload={"created": created})
+        audit_record(event_type="venues_loaded", actor=ACTOR, payload={"created": created})
     return created
 
 
