@@ -112,13 +112,15 @@ class WhatIfApi(APIView):
         class LimitUtilizationOutput(serializers.Serializer[dict[str, Any]]):
             # "limits": readings of the enabled limits (lists); "config": the config's delta
             # and notional limits (objects), when the limits app has none enabled.
-            source = serializers.ChoiceField(choices=["limits", "config"])
+            # The serializer metaclass takes declared fields out of the class, so this field
+            # does not shadow Field.source at run time; the stubs cannot know that.
+            source = serializers.ChoiceField(choices=["limits", "config"])  # type: ignore[assignment]
             before = serializers.JSONField()
             after = serializers.JSONField()
 
         @extend_schema_serializer(component_name="WhatIfStaleSource")
         class StaleSourceOutput(serializers.Serializer[dict[str, Any]]):
-            source = serializers.CharField()
+            source = serializers.CharField()  # type: ignore[assignment]  # as above
             as_of = serializers.CharField(allow_null=True)
             age_seconds = serializers.FloatField(allow_null=True)
 
