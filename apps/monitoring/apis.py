@@ -33,7 +33,8 @@ def _finite(value: float) -> None:
 
 @extend_schema_serializer(component_name="WhatIfChange")
 class _ChangeOutput(serializers.Serializer[dict[str, Any]]):
-    """One nullable number per headline figure (``apps.risk.figures.HEADLINE_NUMBERS``)."""
+    """One nullable number per headline figure (``HEADLINE_NUMBERS`` of
+    ``apps.risk.evaluation.figures``)."""
 
     equity = serializers.FloatField(allow_null=True)
     total_pnl = serializers.FloatField(allow_null=True)

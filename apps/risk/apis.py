@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
-from apps.risk.evaluation_config import risk_settings
+from apps.risk.evaluation.config import risk_settings
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import (
     PortfolioNotFound,

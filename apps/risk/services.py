@@ -25,16 +25,16 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_monitor_latency_seconds
-from apps.risk.equity import running_hwm, with_carried_drawdown
-from apps.risk.evaluation_config import risk_settings
-from apps.risk.figures import headline_columns
-from apps.risk.loaders import SourceData, build_inputs, load_sources
+from apps.risk.evaluation.config import risk_settings
+from apps.risk.evaluation.equity import running_hwm, with_carried_drawdown
+from apps.risk.evaluation.figures import headline_columns
+from apps.risk.evaluation.loaders import SourceData, build_inputs, load_sources
+from apps.risk.evaluation.trace import calculation_trace
 from apps.risk.models import RiskSnapshot, RiskTrace
 from apps.risk.publish import snapshot_publish_on_commit
 from apps.risk.retention import snapshots_to_drop
 from apps.risk.selectors.snapshots import trace_written_since
 from apps.risk.selectors.sources import portfolios_with_accounts
-from apps.risk.trace import calculation_trace
 from riskmonitor.engine import EngineInputs, RiskAssessment, assess
 
 ACTOR = system_actor("risk-engine")
