@@ -27,7 +27,7 @@ export $(foreach line,$(DEV_ENV_LINES),$(firstword $(subst =, ,$(line))))
 help:
 	@echo "make run    - start the whole system (embedded; stack mode when DATABASE_URL and REDIS_URL are set)"
 	@echo "make test   - run the test suite (needs PostgreSQL and Redis on 127.0.0.1)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy and the import-linter layer contracts"
 	@echo "make bench  - run the benchmarks in bench/"
 
 $(BIN)/python: pyproject.toml uv.lock
@@ -67,6 +67,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/mypy .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -156,9 +156,9 @@ def _asyncio(policies: list[Any], urls: list[str], rounds: int) -> dict[str, flo
 
 
 def _policies(count: int) -> list[Any]:
-    from apps.venues.connectors.breaker import CircuitBreaker
     from apps.venues.connectors.calls import Policy
     from apps.venues.connectors.ratelimit import RateLimiter
+    from apps.venues.connectors.source_circuit import CircuitBreaker
 
     return [
         Policy(f"wire-bench-{n}", 5.0, 0, RateLimiter(f"wire-bench-{n}", BUDGET),

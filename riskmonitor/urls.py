@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/limits/", include("apps.limits.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.risk.urls")),
+    path("", include("apps.monitoring.urls")),
     path("", include("apps.alerts.urls")),
     path("", include("apps.venues.urls")),
     path("", include("apps.breaker.urls")),

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 
-from apps.alerts.routing import SEVERITIES, AlertPolicy, ChannelSpec, EscalationPolicy
+from apps.alerts.escalation_policy import SEVERITIES, AlertPolicy, ChannelSpec, EscalationPolicy
 from riskmonitor.conf import RiskMonitorConfig, get_config
 
 

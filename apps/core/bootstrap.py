@@ -1,5 +1,6 @@
-"""What ``manage.py bootstrap`` loads, in order. Each step is idempotent and returns one line
-for the operator. Apps append their loaders here (venues, limits)."""
+"""What ``manage.py bootstrap`` loads, in order. Each app registers its own loader from its
+``AppConfig.ready()``, so they run in ``INSTALLED_APPS`` order (roles, venues, limits) and core
+knows none of the apps above it. Each loader is idempotent and returns one line for the operator."""
 
 from __future__ import annotations
 
@@ -7,24 +8,22 @@ from collections.abc import Callable
 
 from apps.core.services import roles_sync
 
+Loader = Callable[[], str]
 
-def _roles() -> str:
+_LOADERS: dict[str, Loader] = {}
+
+
+def bootstrap_loader_register(name: str, loader: Loader) -> None:
+    """Add ``loader`` under ``name``; a second registration of a name replaces the first (and
+    keeps its place), so running ``ready()`` again does not load twice."""
+    _LOADERS[name] = loader
+
+
+def bootstrap_loaders() -> dict[str, Loader]:
+    """The registered loaders by name, in the order they run."""
+    return dict(_LOADERS)
+
+
+def roles_bootstrap() -> str:
     roles_sync()
     return "roles: risk_officer, trader, auditor, integration"
-
-
-def _venues() -> str:
-    from apps.venues.services import venues_sync_from_config
-    from riskmonitor.conf import get_config
-
-    created = venues_sync_from_config(apis=get_config().monitor.external_apis)
-    return f"venues: {len(created)} created" + (f" ({', '.join(created)})" if created else "")
-
-
-def _limits() -> str:
-    from apps.limits.services import limits_load_from_config
-
-    return limits_load_from_config().summary()
-
-
-BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues, _limits]

@@ -1,7 +1,5 @@
-"""The latest stored risk figures: ``apps.risk``'s RiskSnapshot, when that app is installed.
-
-Found through the app registry rather than imported, so the limits app does not depend on the
-risk app (either can be deployed or migrated first). No snapshot means no figures.
+"""The latest stored risk figures, read through the risk app's selector (limits sit above risk
+in the layers). No snapshot means no figures.
 """
 
 from __future__ import annotations
@@ -11,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.apps import apps as django_apps
-
 from apps.limits.evaluation import StaleSource
+from apps.risk.selectors.snapshots import latest_snapshot
 
 
 @dataclass(frozen=True)
@@ -48,14 +45,7 @@ def source_ages(
 
 
 def risk_snapshot_latest(*, portfolio_id: int | None = None) -> SnapshotFigures | None:
-    try:
-        model = django_apps.get_model("risk", "RiskSnapshot")
-    except LookupError:
-        return None
-    rows = model._default_manager.all()
-    if portfolio_id is not None:
-        rows = rows.filter(portfolio_id=portfolio_id)
-    row: Any = rows.order_by("-as_of", "-pk").first()
+    row = latest_snapshot(portfolio_id=portfolio_id)
     if row is None:
         return None
     return SnapshotFigures(

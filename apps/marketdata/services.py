@@ -11,9 +11,8 @@ from django.db import transaction
 
 from apps.marketdata.models import Candle, Instrument, Price
 from apps.marketdata.symbols import canonical_symbol
-from apps.venues.connectors.base import CandleRow, InstrumentRow, PriceRow
-from apps.venues.connectors.validation import to_datetime
-from apps.venues.models import Venue
+from riskmonitor.lib.clock import to_datetime
+from riskmonitor.lib.venue_rows import CandleRow, InstrumentRow, PriceRow
 
 InstrumentKey = tuple[str, str]  # (kind, venue symbol)
 _INSTRUMENT_FIELDS = ["symbol", "base", "quote", "contract_size", "tick_size", "lot_size", "active"]
@@ -21,12 +20,12 @@ _INSTRUMENT_FIELDS = ["symbol", "base", "quote", "contract_size", "tick_size", "
 
 @transaction.atomic
 def instruments_store(
-    *, venue: Venue, rows: Iterable[InstrumentRow], aliases: Mapping[str, str]
+    *, venue_id: int, rows: Iterable[InstrumentRow], aliases: Mapping[str, str]
 ) -> dict[InstrumentKey, Instrument]:
     """Upsert the venue's instruments; those it no longer lists become inactive."""
     listed = [
         Instrument(
-            venue=venue, venue_symbol=r.venue_symbol, kind=r.kind,
+            venue_id=venue_id, venue_symbol=r.venue_symbol, kind=r.kind,
             symbol=canonical_symbol(r.base, r.quote, aliases), base=r.base, quote=r.quote,
             contract_size=r.contract_size, tick_size=r.tick_size, lot_size=r.lot_size,
             active=r.active,
@@ -38,7 +37,7 @@ def instruments_store(
         update_fields=[*_INSTRUMENT_FIELDS, "updated_at"],
     )  # fmt: skip
     keys = {(i.kind, i.venue_symbol) for i in listed}
-    stored = {(i.kind, i.venue_symbol): i for i in Instrument.objects.filter(venue=venue)}
+    stored = {(i.kind, i.venue_symbol): i for i in Instrument.objects.filter(venue_id=venue_id)}
     gone = [i.pk for key, i in stored.items() if key not in keys and i.active]
     Instrument.objects.filter(pk__in=gone).update(active=False)
     return stored

@@ -20,7 +20,8 @@ from apps.positions.models import (
     Settlement,
     Transfer,
 )
-from apps.venues.connectors.base import (
+from riskmonitor.lib.clock import to_datetime
+from riskmonitor.lib.venue_rows import (
     BalanceRow,
     FillRow,
     OrderRow,
@@ -28,8 +29,6 @@ from apps.venues.connectors.base import (
     SettlementRow,
     TransferRow,
 )
-from apps.venues.connectors.validation import to_datetime
-from apps.venues.models import Account
 
 DEFAULT_PORTFOLIO = "main"
 Canonical = Callable[[str, str], str]  # (instrument kind, venue symbol) -> canonical symbol
@@ -61,10 +60,10 @@ class CustodyPull:
 
 
 def _snapshot(
-    account: Account, period_start: datetime, as_of_ms: int, fetched_at: datetime
+    account_id: int, period_start: datetime, as_of_ms: int, fetched_at: datetime
 ) -> AccountSnapshot:
     return AccountSnapshot(
-        account=account, period_start=period_start, as_of=to_datetime(as_of_ms),
+        account_id=account_id, period_start=period_start, as_of=to_datetime(as_of_ms),
         fetched_at=fetched_at,
     )  # fmt: skip
 
@@ -102,28 +101,31 @@ def _order_lines(
     ]  # fmt: skip
 
 
-def _fills(account: Account, rows: Iterable[FillRow], canonical: Canonical) -> list[Fill]:
+def _fills(write: AccountWrite) -> list[Fill]:
+    canonical = write.canonical
     return [
-        Fill(venue_id=account.venue_id, account=account, trade_id=r.trade_id,
+        Fill(venue_id=write.venue_id, account_id=write.account_id, trade_id=r.trade_id,
              order_id=r.order_id, venue_symbol=r.venue_symbol,
              symbol=canonical("spot" if r.market == "spot" else "perpetual", r.venue_symbol),
              market=r.market, side=r.side, price=r.price, amount=r.amount, cost=r.cost,
              fee=r.fee, fee_asset=r.fee_asset, realized_pnl=r.realized_pnl,
              timestamp=to_datetime(r.time_ms))
-        for r in rows
+        for r in write.pull.fills
     ]  # fmt: skip
 
 
-def _cursors(account: Account, read_until: dict[str, int], at: datetime) -> list[FillCursor]:
+def _cursors(account_id: int, read_until: dict[str, int], at: datetime) -> list[FillCursor]:
     return [
-        FillCursor(account=account, venue_symbol=symbol, last_time=to_datetime(until), swept_at=at)
+        FillCursor(
+            account_id=account_id, venue_symbol=symbol, last_time=to_datetime(until), swept_at=at
+        )
         for symbol, until in read_until.items()
     ]
 
 
-def _settlements(account: Account, rows: Iterable[SettlementRow]) -> list[Settlement]:
+def _settlements(account_id: int, rows: Iterable[SettlementRow]) -> list[Settlement]:
     return [
-        Settlement(account=account, settlement_id=r.settlement_id, asset=r.asset,
+        Settlement(account_id=account_id, settlement_id=r.settlement_id, asset=r.asset,
                    amount=r.amount, direction=r.direction, counterparty=r.counterparty,
                    status=r.status, created_at=to_datetime(r.created_ms),
                    updated_at=to_datetime(r.updated_ms))
@@ -131,9 +133,9 @@ def _settlements(account: Account, rows: Iterable[SettlementRow]) -> list[Settle
     ]  # fmt: skip
 
 
-def _transfers(account: Account, rows: Iterable[TransferRow]) -> list[Transfer]:
+def _transfers(account_id: int, rows: Iterable[TransferRow]) -> list[Transfer]:
     return [
-        Transfer(account=account, transfer_id=r.transfer_id, asset=r.asset, amount=r.amount,
+        Transfer(account_id=account_id, transfer_id=r.transfer_id, asset=r.asset, amount=r.amount,
                  direction=r.direction, counterparty=r.counterparty,
                  timestamp=to_datetime(r.time_ms))
         for r in rows
@@ -142,9 +144,12 @@ def _transfers(account: Account, rows: Iterable[TransferRow]) -> list[Transfer]:
 
 @dataclass(frozen=True)
 class AccountWrite:
-    """One exchange account's cycle, ready to store."""
+    """One exchange account's cycle, ready to store (the account by id: this app stores rows
+    of the venues app's accounts without importing it)."""
 
-    account: Account
+    account_id: int
+    venue_id: int
+    market: str  # the account's market: spot, or futures for derivatives
     pull: AccountPull
     canonical: Canonical
 
@@ -153,7 +158,8 @@ class AccountWrite:
 class CustodyWrite:
     """One custodian client's cycle, ready to store."""
 
-    account: Account
+    account_id: int
+    venue_id: int
     pull: CustodyPull
 
 
@@ -170,23 +176,23 @@ class _Rows:
 
 
 def _account_rows(rows: _Rows, write: AccountWrite, period: datetime, at: datetime) -> None:
-    account, pull = write.account, write.pull
-    snapshot = _snapshot(account, period, pull.as_of_ms, at)
+    pull = write.pull
+    snapshot = _snapshot(write.account_id, period, pull.as_of_ms, at)
     rows.snapshots.append(snapshot)
     rows.balances += _balance_lines(snapshot, pull.balances)
     rows.positions += _position_lines(snapshot, pull.positions, write.canonical)
-    kind = "spot" if account.market == "spot" else "perpetual"
+    kind = "spot" if write.market == "spot" else "perpetual"
     rows.orders += _order_lines(snapshot, pull.orders, kind, write.canonical)
-    rows.fills += _fills(account, pull.fills, write.canonical)
-    rows.cursors += _cursors(account, pull.fills_read_until, at)
+    rows.fills += _fills(write)
+    rows.cursors += _cursors(write.account_id, pull.fills_read_until, at)
 
 
 def _custody_rows(rows: _Rows, write: CustodyWrite, period: datetime, at: datetime) -> None:
-    snapshot = _snapshot(write.account, period, write.pull.as_of_ms, at)
+    snapshot = _snapshot(write.account_id, period, write.pull.as_of_ms, at)
     rows.snapshots.append(snapshot)
     rows.balances += _balance_lines(snapshot, write.pull.balances)
-    rows.settlements += _settlements(write.account, write.pull.settlements)
-    rows.transfers += _transfers(write.account, write.pull.transfers)
+    rows.settlements += _settlements(write.account_id, write.pull.settlements)
+    rows.transfers += _transfers(write.account_id, write.pull.transfers)
 
 
 def _insert(rows: _Rows) -> None:
@@ -219,18 +225,18 @@ def snapshots_store(
     An account whose snapshot for ``period_start`` is already stored is left out (idempotent:
     a second run of the same period stores nothing of it, not even its fills)."""
     accounts, custody = list(accounts), list(custody)
-    ids = [w.account.pk for w in accounts] + [w.account.pk for w in custody]
+    ids = [w.account_id for w in accounts] + [w.account_id for w in custody]
     done = set(
-        AccountSnapshot.objects.filter(account__in=ids, period_start=period_start).values_list(
+        AccountSnapshot.objects.filter(account_id__in=ids, period_start=period_start).values_list(
             "account_id", flat=True
         )
     )
     rows = _Rows()
     for write in accounts:
-        if write.account.pk not in done:
+        if write.account_id not in done:
             _account_rows(rows, write, period_start, fetched_at)
     for cwrite in custody:
-        if cwrite.account.pk not in done:
+        if cwrite.account_id not in done:
             _custody_rows(rows, cwrite, period_start, fetched_at)
     with transaction.atomic():
         _insert(rows)

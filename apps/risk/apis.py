@@ -1,9 +1,8 @@
 """HTTP doors of the risk app: parse, call one selector or service, render. Every figure
-comes from the stored snapshot (what-if computes without storing)."""
+comes from the stored snapshot (what-if is a door of the monitoring app)."""
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
+from apps.risk.evaluation.config import risk_settings
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import (
     PortfolioNotFound,
@@ -30,8 +30,6 @@ from apps.risk.selectors.snapshots import (
     snapshot_headline,
     snapshot_history,
 )
-from apps.risk.settings import risk_settings
-from apps.risk.whatif import TradeSpec, WhatIfRejected, what_if_assess
 
 HISTORY_PATTERN = re.compile(r"^(\d{1,3})([hd])$")
 MAX_HISTORY = timedelta(days=31)
@@ -105,56 +103,3 @@ class RiskCalculationsDebugApi(APIView):
         if report is None:
             raise NotFound(f"no risk calculation yet for portfolio {portfolio.name!r}")
         return Response({"portfolio": portfolio.name, **report})
-
-
-def _finite(value: float) -> None:
-    if not math.isfinite(value):
-        raise serializers.ValidationError("must be a finite number")
-
-
-class WhatIfApi(_ViewRisk):
-    class TradeSerializer(serializers.Serializer):
-        venue = serializers.CharField(max_length=64)
-        account = serializers.CharField(max_length=64)
-        symbol = serializers.CharField(max_length=32)
-        side = serializers.ChoiceField(choices=["buy", "sell"], required=False)
-        size = serializers.FloatField(validators=[_finite])
-        price = serializers.FloatField(required=False, validators=[_finite])
-        kind = serializers.ChoiceField(choices=["spot", "perpetual"])
-        multiplier = serializers.FloatField(required=False, default=1.0, validators=[_finite])
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            errors: dict[str, str] = {}
-            if attrs["size"] == 0:
-                errors["size"] = "must not be 0"
-            elif "side" in attrs and attrs["size"] < 0:
-                errors["size"] = "must be > 0 when side is given (side carries the sign)"
-            if attrs.get("price") is not None and attrs["price"] <= 0:
-                errors["price"] = "must be > 0"
-            if attrs["multiplier"] <= 0:
-                errors["multiplier"] = "must be > 0"
-            if errors:
-                raise serializers.ValidationError(errors)
-            if attrs.pop("side", None) == "sell":
-                attrs["size"] = -attrs["size"]
-            return attrs
-
-    class InputSerializer(serializers.Serializer):
-        trades = serializers.ListField(min_length=1, max_length=100)
-
-        def validate_trades(self, value: list[Any]) -> list[dict[str, Any]]:
-            serializer = WhatIfApi.TradeSerializer(data=value, many=True)
-            serializer.is_valid(raise_exception=True)
-            return list(serializer.validated_data)
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request: Request) -> Response:
-        body = self.InputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        portfolio = _portfolio(request)
-        trades = [TradeSpec(**t) for t in body.validated_data["trades"]]
-        try:
-            result = what_if_assess(portfolio_id=portfolio.pk, trades=trades)
-        except WhatIfRejected as error:
-            raise ValidationError({error.field: [error.reason]}) from error
-        return Response({"portfolio": portfolio.name, **result})

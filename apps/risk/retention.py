@@ -4,7 +4,7 @@ Full rate for the last `full_rate_hours`; then one per 5 minutes up to 7 days ol
 hour. In each bucket the latest snapshot stays. Never dropped: each portfolio's latest
 snapshot, each day's 00:00 UTC equity mark (the last complete snapshot at or before
 midnight: what daily P&L starts from) and each UTC day's closing record (its last complete
-snapshot: the VaR backtest's P&L and VaR of the day, apps.risk.backtest). The two differ
+snapshot: the VaR backtest's P&L and VaR of the day, apps.risk.evaluation.backtest). The two differ
 only when a complete snapshot falls exactly on midnight.
 """
 

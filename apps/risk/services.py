@@ -11,15 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record, system_actor
-from apps.risk.equity import running_hwm
-from apps.risk.figures import headline_columns
+from apps.risk.evaluation.config import risk_settings
+from apps.risk.evaluation.equity import running_hwm
+from apps.risk.evaluation.figures import headline_columns
+from apps.risk.evaluation.trace import calculation_trace
 from apps.risk.models import RiskSnapshot, RiskTrace
 from apps.risk.retention import snapshots_to_drop
 from apps.risk.selectors.evaluation import RiskEvaluation
 from apps.risk.selectors.snapshots import trace_written_since
-from apps.risk.settings import risk_settings
 from apps.risk.timing import StageTimer
-from apps.risk.trace import calculation_trace
 
 ACTOR = system_actor("risk-engine")
 
@@ -115,7 +115,7 @@ def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str,
 
 def _audit(snapshot: RiskSnapshot) -> None:
     audit_record(
-        event_type="risk.snapshot_created",
+        event_type="risk_snapshot_created",
         actor=ACTOR,
         payload={
             "snapshot_id": snapshot.pk,
@@ -151,7 +151,7 @@ def risk_history_downsample(*, now: datetime | None = None) -> int:
         for start in range(0, len(drop), 5000):
             deleted += RiskSnapshot.objects.filter(pk__in=drop[start : start + 5000]).delete()[0]
         audit_record(
-            event_type="risk.history_downsampled", actor=ACTOR,
+            event_type="risk_history_downsampled", actor=ACTOR,
             payload={"deleted": deleted, "now": moment.isoformat(), "full_rate_hours": hours},
         )  # fmt: skip
     return deleted

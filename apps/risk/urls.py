@@ -4,7 +4,6 @@ from apps.risk import apis
 
 urlpatterns = [
     path("api/v1/risk/status", apis.RiskStatusApi.as_view(), name="risk-status"),
-    path("api/v1/risk/what-if", apis.WhatIfApi.as_view(), name="risk-what-if"),
     path("api/v1/positions/summary", apis.PositionsSummaryApi.as_view(), name="positions-summary"),
     path("api/v1/portfolio/pnl", apis.PortfolioPnlApi.as_view(), name="portfolio-pnl"),
     path(

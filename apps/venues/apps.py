@@ -5,3 +5,9 @@ class VenuesConfig(AppConfig):
     name = "apps.venues"
     label = "venues"
     verbose_name = "Venues and data sources"
+
+    def ready(self) -> None:
+        from apps.core.bootstrap import bootstrap_loader_register
+        from apps.venues.bootstrap import venues_bootstrap
+
+        bootstrap_loader_register("venues", venues_bootstrap)

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.venues.connectors.breaker import CircuitBreaker
 from apps.venues.connectors.keys import key_id
 from apps.venues.connectors.ratelimit import RateLimiter
+from apps.venues.connectors.source_circuit import CircuitBreaker
 from apps.venues.models import DataSourceStatus, Quarantine, Venue
 
 

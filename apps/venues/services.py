@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_data_staleness_seconds, risk_ingest_quarantined
 from apps.positions.services import portfolio_default
-from apps.venues.connectors.validation import EXCERPT_LIMIT, to_datetime
+from apps.venues.connectors.validation import EXCERPT_LIMIT
 from apps.venues.models import (
     Account,
     AccountMarket,
@@ -22,6 +22,7 @@ from apps.venues.models import (
     VenueKind,
 )
 from riskmonitor.conf.schemas.monitor import CustodianConfig, ExchangeConfig, ExternalApis
+from riskmonitor.lib.clock import to_datetime
 
 ACTOR = system_actor("ingest")
 
@@ -81,7 +82,7 @@ def venues_sync_from_config(*, apis: ExternalApis) -> list[str]:
         if made:
             created.append(f"{cust.name}:{label}")
     if created:
-        audit_record(event_type="venues.loaded", actor=ACTOR, payload={"created": created})
+        audit_record(event_type="venues_loaded", actor=ACTOR, payload={"created": created})
     return created
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from apps.alerts.escalation_policy import AlertPolicy, severity_rank
 from apps.alerts.models import Channel, Notification, NotificationStatus
-from apps.alerts.routing import AlertPolicy, severity_rank
 from apps.alerts.services.outbox import deliver_after_commit
 
 WINDOW = timedelta(hours=1)

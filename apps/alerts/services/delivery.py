@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.alerts.channels import PermanentDeliveryError, TransientDeliveryError, deliver
+from apps.alerts.escalation_policy import AlertPolicy
 from apps.alerts.models import DeliveryAttempt, Notification, NotificationStatus
 from apps.alerts.policy import policy_current
-from apps.alerts.routing import AlertPolicy
+from apps.alerts.senders import PermanentDeliveryError, TransientDeliveryError, deliver
 from apps.alerts.services.audit_events import notification_audit
 from apps.alerts.services.budget import budget_take, digests_fold
 

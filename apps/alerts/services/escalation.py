@@ -13,14 +13,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from apps.alerts.models import Alert, AlertStatus
-from apps.alerts.policy import policy_current
-from apps.alerts.routing import (
+from apps.alerts.escalation_policy import (
     AlertPolicy,
     escalation_targets,
     next_escalation_at,
     renotify_due_before,
 )
+from apps.alerts.models import Alert, AlertStatus
+from apps.alerts.policy import policy_current
 from apps.alerts.services.audit_events import alert_audit
 from apps.alerts.services.messages import message_payload
 from apps.alerts.services.outbox import alert_rows, notifications_insert

@@ -12,9 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from apps.alerts.escalation_policy import AlertPolicy, ChannelSpec
 from apps.alerts.models import Alert, Channel, Notification
 from apps.alerts.policy import policy_current
-from apps.alerts.routing import AlertPolicy, ChannelSpec
 
 log = logging.getLogger("riskmonitor.alerts")
 SIGNAL_TARGET = "risk_alert_generated_total"

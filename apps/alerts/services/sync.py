@@ -18,9 +18,7 @@ from django.db import router, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from apps.alerts.models import ACTIVE_STATUSES, Alert, AlertStatus, Notification
-from apps.alerts.policy import policy_current
-from apps.alerts.routing import (
+from apps.alerts.escalation_policy import (
     AlertPolicy,
     initial_targets,
     new_targets,
@@ -28,6 +26,8 @@ from apps.alerts.routing import (
     severity_at_least_low,
     severity_rank,
 )
+from apps.alerts.models import ACTIVE_STATUSES, Alert, AlertStatus, Notification
+from apps.alerts.policy import policy_current
 from apps.alerts.services.audit_events import alert_audit_entry, audit_trail_of
 from apps.alerts.services.messages import message_payload
 from apps.alerts.services.outbox import alert_rows, compliance_signal_row, notifications_insert

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from apps.risk.equity import with_carried_drawdown
-from apps.risk.loaders import SourceData, build_inputs, load_sources
-from apps.risk.settings import RiskSettings, risk_settings
+from apps.risk.evaluation.config import RiskSettings, risk_settings
+from apps.risk.evaluation.equity import with_carried_drawdown
+from apps.risk.evaluation.loaders import SourceData, build_inputs, load_sources
 from apps.risk.timing import StageTimer
 from riskmonitor.engine import EngineInputs, RiskAssessment, assess
 

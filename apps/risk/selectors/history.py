@@ -1,6 +1,6 @@
 """Reads of the portfolio's earlier risk snapshots that an evaluation starts from: the equity
-path (carried state, day mark, recent samples; apps.risk.equity) and each day's closing
-record for the VaR backtest (apps.risk.backtest). One query on PostgreSQL."""
+path (carried state, day mark, recent samples; apps.risk.evaluation.equity) and each day's closing
+record for the VaR backtest (apps.risk.evaluation.backtest). One query on PostgreSQL."""
 
 from __future__ import annotations
 

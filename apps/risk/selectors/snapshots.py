@@ -42,8 +42,12 @@ def snapshot_of_cycle(*, portfolio_id: int, cycle_start: datetime) -> RiskSnapsh
     return RiskSnapshot.objects.filter(portfolio_id=portfolio_id, cycle_start=cycle_start).first()
 
 
-def latest_snapshot(*, portfolio_id: int) -> RiskSnapshot | None:
-    return RiskSnapshot.objects.filter(portfolio_id=portfolio_id).order_by("-as_of").first()
+def latest_snapshot(*, portfolio_id: int | None = None) -> RiskSnapshot | None:
+    """The portfolio's newest snapshot; without a portfolio, the newest of any."""
+    rows = RiskSnapshot.objects.all()
+    if portfolio_id is not None:
+        rows = rows.filter(portfolio_id=portfolio_id)
+    return rows.order_by("-as_of", "-pk").first()
 
 
 def snapshot_headline(snapshot: RiskSnapshot, now: datetime | None = None) -> dict[str, Any]:

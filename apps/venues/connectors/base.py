@@ -1,4 +1,5 @@
-"""The connector interface and the validated rows it returns (Decimal money, UTC epoch ms).
+"""The connector interface: the errors it raises and the rows it returns (the row types are
+``riskmonitor.lib.venue_rows``; Decimal money, UTC epoch ms).
 
 A connector speaks to one venue. It raises ``SourceError`` when the call failed on the wire and
 ``PayloadRejected`` when the venue answered something we refuse to store; it never returns
@@ -10,6 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
+
+from riskmonitor.lib.venue_rows import (
+    BalanceRow,
+    CandleRow,
+    FillRow,
+    InstrumentRow,
+    OrderRow,
+    PositionRow,
+    PriceRow,
+    SettlementRow,
+    TransferRow,
+)
 
 ZERO = Decimal(0)
 
@@ -58,119 +71,6 @@ class Pulled[T]:
     rows: list[T]
     as_of_ms: int
     watermarks: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class BalanceRow:
-    wallet: str  # spot, futures, master, segregated
-    asset: str
-    free: Decimal
-    locked: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
-
-@dataclass(frozen=True)
-class PositionRow:
-    venue_symbol: str
-    contracts: Decimal  # signed
-    contract_size: Decimal
-    entry_price: Decimal
-    mark_price: Decimal
-    unrealized_pnl: Decimal
-    leverage: Decimal | None
-
-    @property
-    def size(self) -> Decimal:
-        return self.contracts * self.contract_size
-
-
-@dataclass(frozen=True)
-class OrderRow:
-    order_id: str
-    venue_symbol: str
-    side: str  # buy / sell
-    type: str
-    price: Decimal
-    amount: Decimal
-    filled: Decimal
-    reduce_only: bool
-    status: str
-    created_ms: int
-
-
-@dataclass(frozen=True)
-class FillRow:
-    trade_id: str
-    order_id: str
-    venue_symbol: str
-    market: str  # spot / linear
-    side: str
-    price: Decimal
-    amount: Decimal
-    cost: Decimal
-    fee: Decimal
-    fee_asset: str
-    realized_pnl: Decimal | None
-    time_ms: int
-
-
-@dataclass(frozen=True)
-class PriceRow:
-    venue_symbol: str
-    kind: str  # spot / perpetual
-    last: Decimal
-    mark: Decimal | None
-    bid: Decimal | None
-    ask: Decimal | None
-    quote_volume_24h: Decimal | None
-    as_of_ms: int
-
-
-@dataclass(frozen=True)
-class CandleRow:
-    open_time_ms: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-
-
-@dataclass(frozen=True)
-class InstrumentRow:
-    venue_symbol: str
-    kind: str  # spot / perpetual
-    base: str
-    quote: str
-    contract_size: Decimal
-    tick_size: Decimal
-    lot_size: Decimal
-    active: bool
-
-
-@dataclass(frozen=True)
-class SettlementRow:
-    settlement_id: str
-    asset: str
-    amount: Decimal
-    direction: str
-    counterparty: str
-    status: str
-    created_ms: int
-    updated_ms: int
-
-
-@dataclass(frozen=True)
-class TransferRow:
-    transfer_id: str
-    asset: str
-    amount: Decimal
-    direction: str
-    counterparty: str
-    time_ms: int
 
 
 Creds = tuple[str, str]  # (api key, secret) read from the environment just before the call

@@ -24,6 +24,7 @@ from apps.venues.connectors.base import ErrorKind, PayloadRejected, SourceError
 from apps.venues.connectors.calls import Policy
 from apps.venues.connectors.keys import key_id
 from apps.venues.connectors.validation import excerpt
+from riskmonitor.lib.clock import now_ms
 
 # ccxt 4.5.90 ``binance().urls['api']`` key -> path below the venue's base URL. Every key is
 # mapped, so a venue configured with a base URL can never leak a request to the real Binance.
@@ -248,7 +249,7 @@ class BinanceConnector:
     def ping(self) -> parse.Pulled[Any]:
         """The half-open breaker's probe: the cheapest request the venue answers."""
         return self._call(
-            "ping", ("", ""), lambda c: parse.Pulled([], parse.v.now_ms(), _ok(c.public_get_ping()))
+            "ping", ("", ""), lambda c: parse.Pulled([], now_ms(), _ok(c.public_get_ping()))
         )
 
     # -- account data -------------------------------------------------------------------------

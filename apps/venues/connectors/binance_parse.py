@@ -7,17 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from apps.venues.connectors import validation as v
-from apps.venues.connectors.base import (
-    ZERO,
+from apps.venues.connectors.base import ZERO, PayloadRejected, Pulled
+from riskmonitor.lib.clock import now_ms
+from riskmonitor.lib.venue_rows import (
     BalanceRow,
     CandleRow,
     FillRow,
     InstrumentRow,
     OrderRow,
-    PayloadRejected,
     PositionRow,
     PriceRow,
-    Pulled,
 )
 
 __all__ = [
@@ -53,7 +52,7 @@ def spot_balances(payload: Any) -> Pulled[BalanceRow]:
         if free or locked:  # Binance lists every asset it knows, mostly at zero
             result.append(BalanceRow("spot", v.text(row, "asset", where), free, locked))
     updated = _update_time(body, "updateTime", "account")
-    return Pulled(result, v.now_ms(), {"updateTime": updated} if updated else {})
+    return Pulled(result, now_ms(), {"updateTime": updated} if updated else {})
 
 
 def futures_balances(payload: Any) -> Pulled[BalanceRow]:
@@ -70,7 +69,7 @@ def futures_balances(payload: Any) -> Pulled[BalanceRow]:
         updated = _update_time(row, "updateTime", where)
         if updated:
             marks[f"asset:{asset}"] = updated
-    return Pulled(result, v.now_ms(), marks)
+    return Pulled(result, now_ms(), marks)
 
 
 def positions(payload: Any) -> Pulled[PositionRow]:
@@ -99,7 +98,7 @@ def positions(payload: Any) -> Pulled[PositionRow]:
         updated = _update_time(row, "updateTime", where)
         if updated:
             marks[f"position:{symbol}"] = updated
-    return Pulled(result, v.now_ms(), marks)
+    return Pulled(result, now_ms(), marks)
 
 
 def _leverage(notional: Decimal, margin: Decimal) -> Decimal | None:
@@ -128,7 +127,7 @@ def orders(payload: Any) -> Pulled[OrderRow]:
             )
         )
         marks[f"order:{order_id}"] = created
-    return Pulled(result, v.now_ms(), marks)
+    return Pulled(result, now_ms(), marks)
 
 
 # -- fills -----------------------------------------------------------------------------------
@@ -189,7 +188,7 @@ def fills_windows(
             continue
         start = end + 1
     ordered = sorted(seen.values(), key=lambda r: (r.time_ms, r.trade_id))
-    return Pulled(ordered, v.now_ms())
+    return Pulled(ordered, now_ms())
 
 
 # -- prices and candles ---------------------------------------------------------------------------
@@ -224,7 +223,7 @@ def tickers(payload: Any, kind: str) -> Pulled[PriceRow]:
     raws = payload if isinstance(payload, list) else [payload]
     rows = [_ticker(raw, kind, f"ticker[{n}]") for n, raw in enumerate(raws)]
     marks = {f"ticker:{r.venue_symbol}": r.as_of_ms for r in rows}
-    return Pulled(rows, min((r.as_of_ms for r in rows), default=v.now_ms()), marks)
+    return Pulled(rows, min((r.as_of_ms for r in rows), default=now_ms()), marks)
 
 
 def spot_ticker(payload: Any) -> Pulled[PriceRow]:
@@ -250,7 +249,7 @@ def marks(payload: Any) -> Pulled[PriceRow]:
         mark = v.price(row, "markPrice", where)
         result.append(PriceRow(symbol, "perpetual", mark, mark, None, None, None, moment))
         seen[f"mark:{symbol}"] = moment
-    return Pulled(result, min(seen.values(), default=v.now_ms()), seen)
+    return Pulled(result, min(seen.values(), default=now_ms()), seen)
 
 
 def candle(raw: Any, where: str) -> CandleRow:
@@ -276,7 +275,7 @@ def candle_pages(
 ) -> Pulled[CandleRow]:
     """Closed candles opening in [since, until): paged forward with startTime and limit."""
     step = INTERVAL_MS[interval]
-    now = v.now_ms()
+    now = now_ms()
     result: list[CandleRow] = []
     start = since_ms
     while start < until_ms:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from apps.core.metrics import risk_ingest_requests
 from apps.venues.connectors.base import ErrorKind, SourceError
-from apps.venues.connectors.breaker import CircuitBreaker
 from apps.venues.connectors.ratelimit import RateLimiter
+from apps.venues.connectors.source_circuit import CircuitBreaker
 
 BACKOFF_BASE_SECONDS = 0.2
 BACKOFF_CAP_SECONDS = 2.0

@@ -16,17 +16,9 @@ from urllib.parse import quote
 import requests
 
 from apps.venues.connectors import validation as v
-from apps.venues.connectors.base import (
-    ZERO,
-    BalanceRow,
-    ErrorKind,
-    PayloadRejected,
-    Pulled,
-    SettlementRow,
-    SourceError,
-    TransferRow,
-)
+from apps.venues.connectors.base import ZERO, ErrorKind, PayloadRejected, Pulled, SourceError
 from apps.venues.connectors.calls import Policy
+from riskmonitor.lib.venue_rows import BalanceRow, SettlementRow, TransferRow
 
 API_KEY_HEADER = "X-Custodian-Api-Key"
 AS_OF_MAX_AGE_MS = 5 * 60_000

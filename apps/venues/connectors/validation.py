@@ -3,13 +3,13 @@ refused. Functions raise ``PayloadRejected`` naming the field and the problem.""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.venues.connectors.base import PayloadRejected
+from riskmonitor.lib.clock import now_ms
 
 EXCERPT_LIMIT = 2048
 FUTURE_SKEW_MS = 10_000  # venue clocks may run a little ahead of ours; more is impossible
@@ -25,10 +25,6 @@ def excerpt(raw: str | bytes | None) -> str:
         c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text[:EXCERPT_LIMIT]
     )
     return shown[:EXCERPT_LIMIT]
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def mapping(value: Any, where: str) -> Mapping[str, Any]:
@@ -139,11 +135,3 @@ def watermarks_regressed(previous: Mapping[str, Any], current: Mapping[str, int]
         if isinstance(seen, int) and moment < seen:
             return f"{key}: time {moment} is older than {seen} seen before"
     return None
-
-
-def to_datetime(moment_ms: int) -> datetime:
-    return datetime.fromtimestamp(moment_ms / 1000, tz=UTC)
-
-
-def to_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)

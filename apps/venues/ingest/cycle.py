@@ -23,13 +23,13 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
-from apps.venues.connectors.validation import now_ms
 from apps.venues.ingest.fanin import evaluation_start, period_dispatched, venue_finished
 from apps.venues.ingest.plan import VenuePlan, venue_plans
 from apps.venues.ingest.pull import Harvest, pull_custodian, pull_exchange
 from apps.venues.ingest.record import VenueReport, harvests_record
 from apps.venues.models import Venue
 from apps.venues.services import staleness_gauges_set
+from riskmonitor.lib.clock import now_ms
 
 log = logging.getLogger(__name__)
 # Calls mostly wait on the network: enough threads that every venue's calls of one wave are in

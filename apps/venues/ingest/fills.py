@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from apps.venues.connectors.base import BalanceRow, OrderRow, PositionRow
 from apps.venues.ingest.plan import AccountPlan, InstrumentRef, PreviousState, VenuePlan
+from riskmonitor.lib.venue_rows import BalanceRow, OrderRow, PositionRow
 
 OVERLAP_MS = 60_000
 

@@ -21,8 +21,8 @@ from apps.positions.models import (
     PositionLine,
     Transfer,
 )
-from apps.venues.connectors.validation import to_ms
 from apps.venues.models import Account, DataSourceStatus, Venue
+from riskmonitor.lib.clock import to_ms
 
 INSTRUMENTS_REFRESH_SECONDS = 3600
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from apps.venues.connectors.base import ErrorKind, Pulled, SourceError
 from apps.venues.connectors.binance import BinanceConnector
-from apps.venues.connectors.breaker import CircuitBreaker
 from apps.venues.connectors.calls import Policy
 from apps.venues.connectors.custodian import CustodianClient
 from apps.venues.connectors.ratelimit import RateLimiter
+from apps.venues.connectors.source_circuit import CircuitBreaker
 from apps.venues.ingest.fills import fills_due
 from apps.venues.ingest.plan import AccountPlan, InstrumentRef, VenuePlan
 

@@ -178,7 +178,9 @@ def _account(
         orders=_rows(outcomes, "orders"), fills=_rows(outcomes, "fills"),
         fills_read_until={o.tag[1]: harvest.plan.now_ms for o in outcomes if o.endpoint == "fills"},
     )  # fmt: skip
-    batch.accounts.append(AccountWrite(account, pull, _canonical(instruments)))
+    batch.accounts.append(
+        AccountWrite(account.pk, account.venue_id, account.market, pull, _canonical(instruments))
+    )
 
 
 def _custody(batch: _Batch, account: Account, outcomes: list[Outcome]) -> None:
@@ -189,7 +191,7 @@ def _custody(batch: _Batch, account: Account, outcomes: list[Outcome]) -> None:
         balances=_rows(outcomes, "master_balances") + _rows(outcomes, "segregated_balances"),
         settlements=_rows(outcomes, "settlements"), transfers=_rows(outcomes, "transfers"),
     )  # fmt: skip
-    batch.custody.append(CustodyWrite(account, pull))
+    batch.custody.append(CustodyWrite(account.pk, account.venue_id, pull))
 
 
 def _prices(
@@ -242,7 +244,7 @@ def _instruments(
     fetched = next((o for o in outcomes if o.endpoint == "instruments" and o.pulled), None)
     if fetched is not None and fetched.pulled is not None:
         return instruments_store(
-            venue=venue, rows=fetched.pulled.rows, aliases=configured_aliases()
+            venue_id=venue.pk, rows=fetched.pulled.rows, aliases=configured_aliases()
         )
     return stored
 
@@ -284,12 +286,12 @@ def _write(batch: _Batch, period_start: datetime, at: datetime) -> dict[int, Any
 
 def _count_stored(batch: _Batch, stored: dict[int, Any], reports: dict[int, VenueReport]) -> None:
     for write in batch.accounts:
-        if write.account.pk in stored:
-            reports[write.account.venue_id].snapshots += 1
-            reports[write.account.venue_id].fills += len(write.pull.fills)
+        if write.account_id in stored:
+            reports[write.venue_id].snapshots += 1
+            reports[write.venue_id].fills += len(write.pull.fills)
     for cwrite in batch.custody:
-        if cwrite.account.pk in stored:
-            reports[cwrite.account.venue_id].snapshots += 1
+        if cwrite.account_id in stored:
+            reports[cwrite.venue_id].snapshots += 1
 
 
 def harvests_record(harvests: list[Harvest]) -> list[VenueReport]:

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from apps.core.bootstrap import BOOTSTRAP_STEPS
+from apps.core.bootstrap import bootstrap_loaders
 from apps.limits.models import Limit, LimitChangeRequest, RequestStatus
 from apps.limits.services import limit_change_propose
 from apps.limits.tasks import requests_expire
@@ -34,7 +34,7 @@ def test_it_expires_requests_from_the_scheduled_task(shipped_limits: None, role_
 
 
 def test_it_loads_the_shipped_limits_in_bootstrap_idempotently() -> None:
-    step = next(s for s in BOOTSTRAP_STEPS if s.__name__ == "_limits")
+    step = bootstrap_loaders()["limits"]
 
     first, second = step(), step()
 

@@ -17,8 +17,8 @@ from apps.marketdata.services import (
     prices_upsert,
 )
 from apps.marketdata.symbols import canonical_asset, canonical_symbol
-from apps.venues.connectors.base import CandleRow, InstrumentRow, PriceRow
 from apps.venues.models import Venue
+from riskmonitor.lib.venue_rows import CandleRow, InstrumentRow, PriceRow
 
 ALIASES = {"USDT": "USD", "USDC": "USD", "FDUSD": "USD"}
 DAY_MS = 86_400_000
@@ -40,7 +40,7 @@ def instruments(db: None) -> dict[tuple[str, str], object]:
         )
         for kind in ("spot", "perpetual")
     ]
-    return dict(instruments_store(venue=venue, rows=rows, aliases=ALIASES))
+    return dict(instruments_store(venue_id=venue.pk, rows=rows, aliases=ALIASES))
 
 
 def test_it_maps_spot_and_perpetual_to_one_canonical_symbol(instruments: dict) -> None:

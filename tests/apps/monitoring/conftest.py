@@ -1,3 +1,6 @@
-"""The monitoring cycle runs on the risk tests' hand-made stored book."""
+"""The risk tests' hand-made stored book, shared: the cycle and what-if run on the same stored
+data."""
 
-from tests.apps.risk.conftest import book, frozen  # noqa: F401
+from tests.apps.risk.conftest import book, frozen
+
+__all__ = ["book", "frozen"]

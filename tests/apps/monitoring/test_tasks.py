@@ -60,7 +60,7 @@ def test_it_retries_a_cycle_whose_connection_was_killed_before_listing(
 
     snapshot = RiskSnapshot.objects.get(portfolio=book.portfolio, cycle_start=NOW)
     assert ids == [snapshot.pk]
-    assert AuditEvent.objects.filter(event_type="risk.snapshot_created").count() == 1
+    assert AuditEvent.objects.filter(event_type="risk_snapshot_created").count() == 1
     assert [r.getMessage() for r in caplog.records if r.exc_info] == [
         "risk cycle failed listing portfolios, transient"
     ]
@@ -88,7 +88,7 @@ def test_a_redelivered_run_that_fails_once_keeps_the_one_stored_snapshot(book: B
 
     assert again == first
     assert RiskSnapshot.objects.filter(cycle_start=NOW).count() == 1
-    assert AuditEvent.objects.filter(event_type="risk.snapshot_created").count() == 1
+    assert AuditEvent.objects.filter(event_type="risk_snapshot_created").count() == 1
 
 
 @pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.db import IntegrityError
 from apps.positions.models import AccountSnapshot, BalanceLine, Fill
 from apps.positions.selectors import fills_since, latest_account_snapshots
 from apps.positions.services import AccountPull, AccountWrite, portfolio_default, snapshots_store
-from apps.venues.connectors.base import BalanceRow, FillRow, PositionRow
 from apps.venues.models import Account, Venue
+from riskmonitor.lib.venue_rows import BalanceRow, FillRow, PositionRow
 
 PERIOD = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -72,7 +72,7 @@ def _store(account: Account, pull: AccountPull, period: datetime = PERIOD) -> An
     stored = snapshots_store(
         period_start=period,
         fetched_at=datetime.now(tz=UTC),
-        accounts=[AccountWrite(account, pull, _canonical)],
+        accounts=[AccountWrite(account.pk, account.venue_id, account.market, pull, _canonical)],
     )
     return stored.get(account.pk)
 

@@ -44,7 +44,7 @@ def test_it_keeps_the_right_rows() -> None:
     }  # fmt: skip
     assert kept == expected
     assert deleted == 30 + 90 + 120 + 1 + 3 - len(expected)
-    event = AuditEvent.objects.get(event_type="risk.history_downsampled")
+    event = AuditEvent.objects.get(event_type="risk_history_downsampled")
     assert event.payload["deleted"] == deleted
 
 

@@ -115,7 +115,7 @@ def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
     trace = RiskTrace.objects.get(portfolio=book.portfolio)
     assert trace.snapshot_id == snapshot.pk
     assert json.loads(trace.trace)["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1
-    event = AuditEvent.objects.get(event_type="risk.snapshot_created")
+    event = AuditEvent.objects.get(event_type="risk_snapshot_created")
     assert event.payload["snapshot_id"] == snapshot.pk
 
 
@@ -146,7 +146,7 @@ def test_it_is_idempotent_per_cycle(book: Book) -> None:
     second = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
     assert second.pk == first.pk
     assert RiskSnapshot.objects.filter(cycle_start=NOW).count() == 1
-    assert AuditEvent.objects.filter(event_type="risk.snapshot_created").count() == 1
+    assert AuditEvent.objects.filter(event_type="risk_snapshot_created").count() == 1
 
 
 def test_it_flags_a_missing_price_instead_of_valuing_it_at_zero(book: Book) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from apps.risk.costbasis import SpotFill, average_cost
+from apps.risk.evaluation.costbasis import SpotFill, average_cost
 from apps.risk.retention import snapshots_to_drop
 
 

@@ -20,10 +20,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from apps.venues.connectors.validation import now_ms
     from apps.venues.ingest.cycle import call_pool
     from apps.venues.ingest.plan import AccountPlan, InstrumentRef, VenuePlan
     from apps.venues.ingest.pull import pull_exchange
+    from riskmonitor.lib.clock import now_ms
 
     raw = json.loads(sys.argv[1])
     kinds: Counter[str] = Counter()

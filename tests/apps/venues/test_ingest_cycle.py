@@ -235,10 +235,10 @@ def test_one_venues_bad_write_loses_nothing_of_the_others(venues: dict[str, Any]
     whose balance breaks a database rule (past validation) stores nothing, the others all."""
     from concurrent.futures import Future
 
-    from apps.venues.connectors.base import BalanceRow
     from apps.venues.ingest.cycle import _pull, _record
     from apps.venues.ingest.plan import venue_plans
     from apps.venues.models import Venue
+    from riskmonitor.lib.venue_rows import BalanceRow
 
     from .conftest import period
 

@@ -10,9 +10,9 @@ import pytest
 
 from apps.venues.connectors import binance
 from apps.venues.connectors.base import ErrorKind, SourceError
-from apps.venues.connectors.breaker import CircuitBreaker
 from apps.venues.connectors.calls import Policy
 from apps.venues.connectors.ratelimit import RateLimiter
+from apps.venues.connectors.source_circuit import CircuitBreaker
 
 from .conftest import clear_wire_state
 

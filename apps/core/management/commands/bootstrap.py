@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from apps.core.bootstrap import BOOTSTRAP_STEPS
+from apps.core.bootstrap import bootstrap_loaders
 from apps.core.roles import RISK_OFFICER
 from apps.core.services import role_user_create
 
@@ -21,8 +21,8 @@ class Command(BaseCommand):
     help = "Load configuration into the database and print how to log in."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for step in BOOTSTRAP_STEPS:
-            self.stdout.write(step())
+        for loader in bootstrap_loaders().values():
+            self.stdout.write(loader())
         url = f"http://127.0.0.1:{settings.RISK_MONITOR['PORT']}"
         self.stdout.write(f"\nRisk Monitor ({settings.MODE} mode): {url}  (admin: {url}/admin/)")
         self.stdout.write(self._login_hint())

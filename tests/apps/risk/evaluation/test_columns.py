@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from apps.risk.columns import (
+from apps.risk.evaluation.columns import (
     BalanceColumns,
     PositionColumns,
     QuoteColumns,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.risk.settings import RiskSettings
+from apps.risk.evaluation.config import RiskSettings
 from riskmonitor.engine import utilization
 
 HEADLINE_NUMBERS = (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from apps.risk.columns import QuoteColumns
-from apps.risk.quotes import best_prices
-from apps.risk.settings import RiskSettings
+from apps.risk.evaluation.columns import QuoteColumns
+from apps.risk.evaluation.config import RiskSettings
+from apps.risk.evaluation.quotes import best_prices
 from riskmonitor.engine import canonical_symbol
 
 

@@ -1,4 +1,5 @@
-"""POST /api/v1/risk/what-if: changed figures, nothing stored, bad input named."""
+"""POST /api/v1/risk/what-if (a door of the monitoring app): changed figures, nothing stored,
+bad input named."""
 
 from __future__ import annotations
 
@@ -91,3 +92,18 @@ def test_it_refuses_anonymous_requests(book: Book) -> None:
     from rest_framework.test import APIClient
 
     assert APIClient().post(URL, {"trades": []}, format="json").status_code in (401, 403)
+
+
+def test_it_describes_its_request_and_response_in_the_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    post = schema["paths"]["/api/v1/risk/what-if"]["post"]
+    response = post["responses"]["200"]["content"]["application/json"]["schema"]
+    request = post["requestBody"]["content"]["application/json"]["schema"]
+    components = schema["components"]["schemas"]
+    assert response == {"$ref": "#/components/schemas/WhatIfOutput"}
+    assert request == {"$ref": "#/components/schemas/WhatIfInput"}
+    output = components["WhatIfOutput"]["properties"]
+    assert {"before", "after", "change", "figures", "limit_utilization"} <= set(output)
+    assert "var_hist_99" in components["WhatIfHeadline"]["properties"]

@@ -1,6 +1,6 @@
-"""The carried equity state (apps.risk.equity) against the full history: a random history of
-evaluations, some incomplete, with deposits and withdrawals, evaluated both ways by the engine's
-own drawdown and daily P&L functions."""
+"""The carried equity state (apps.risk.evaluation.equity) against the full history: a random
+history of evaluations, some incomplete, with deposits and withdrawals, evaluated both ways by
+the engine's own drawdown and daily P&L functions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from apps.risk.equity import (
+from apps.risk.evaluation.equity import (
     STATE_LAG_SECONDS,
     CarriedState,
     EquityHistory,

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from apps.limits.evaluation import StaleSource, limits_evaluate
 from apps.limits.selectors import limit_specs_enabled, severity_thresholds
-from apps.risk.equity import with_carried_drawdown
-from apps.risk.figures import config_limit_utilization, headline_change, headline_columns
-from apps.risk.loaders import SourceData, build_inputs, load_sources
-from apps.risk.settings import RiskSettings, risk_settings
+from apps.risk.evaluation.config import RiskSettings, risk_settings
+from apps.risk.evaluation.equity import with_carried_drawdown
+from apps.risk.evaluation.figures import config_limit_utilization, headline_change, headline_columns
+from apps.risk.evaluation.loaders import SourceData, build_inputs, load_sources
 from riskmonitor.engine import Kind, RiskAssessment, Trade, apply_trades, assess, canonical_symbol
 
 KINDS = {"spot": Kind.SPOT, "perpetual": Kind.DERIVATIVE}

@@ -20,15 +20,16 @@ from typing import Any, cast
 
 import numpy as np
 
-from apps.risk.backtest import ClosingRecord, backtest_series, first_record_day
-from apps.risk.columns import (
+from apps.risk.evaluation.backtest import ClosingRecord, backtest_series, first_record_day
+from apps.risk.evaluation.columns import (
     BalanceColumns,
     PositionColumns,
     QuoteColumns,
     book_from_columns,
     marks_from_quotes,
 )
-from apps.risk.equity import (
+from apps.risk.evaluation.config import NUMERAIRE, PAR_SOURCE, RiskSettings
+from apps.risk.evaluation.equity import (
     STATE_LAG_SECONDS,
     CarriedState,
     EquityHistory,
@@ -37,10 +38,10 @@ from apps.risk.equity import (
     path_samples,
     transfers_since,
 )
-from apps.risk.history_cache import Closes, daily_closes_cached, price_history_cached
-from apps.risk.load_context import LoadContext, Notes
-from apps.risk.position_rows import derivative_rows, spot_rows
-from apps.risk.quotes import (
+from apps.risk.evaluation.history_cache import Closes, daily_closes_cached, price_history_cached
+from apps.risk.evaluation.load_context import LoadContext, Notes
+from apps.risk.evaluation.position_rows import derivative_rows, spot_rows
+from apps.risk.evaluation.quotes import (
     PriceCodes,
     history_rows,
     newest_per_venue,
@@ -58,7 +59,6 @@ from apps.risk.selectors.history import (
     equity_samples,
 )
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef, LatestPrices, MarketFacts
-from apps.risk.settings import NUMERAIRE, PAR_SOURCE, RiskSettings
 from riskmonitor.engine import (
     BacktestSeries,
     Book,
@@ -86,9 +86,9 @@ class SourceData:
     closes: dict[str, Closes]
     # What the closes are: the cache's read version and each symbol's history instrument.
     closes_source: tuple[int, tuple[tuple[str, int], ...]]
-    equity: list[tuple[float, float]]  # the path samples (apps.risk.equity)
+    equity: list[tuple[float, float]]  # the path samples (apps.risk.evaluation.equity)
     equity_state: CarriedState | None
-    backtest: BacktestSeries | None  # the days' closing records (apps.risk.backtest)
+    backtest: BacktestSeries | None  # the days' closing records (apps.risk.evaluation.backtest)
     transfers: list[tuple[float, float]]
     market: dict[str, MarketRow]
     input_as_of: dict[str, str | None]

@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from apps.risk.quotes import (
+from apps.risk.evaluation.quotes import (
     best_prices,
     history_rows,
     newest_per_venue,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from apps.alerts.routing import (
+from apps.alerts.escalation_policy import (
     AlertPolicy,
     ChannelSpec,
     EscalationPolicy,

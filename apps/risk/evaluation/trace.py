@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from apps.risk.backtest import first_record_day
-from apps.risk.loaders import SourceData
+from apps.risk.evaluation.backtest import first_record_day
+from apps.risk.evaluation.loaders import SourceData
 from riskmonitor.engine import EngineInputs, EngineParams, RiskAssessment
 from riskmonitor.engine.serialize import to_json
 from riskmonitor.engine.var import exposures, scenario_pnl

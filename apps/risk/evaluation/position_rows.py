@@ -8,13 +8,13 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from apps.risk.columns import PositionColumns
-from apps.risk.costbasis import CostBasis, SpotFill, average_cost
-from apps.risk.history_cache import Closes
-from apps.risk.load_context import LoadContext
+from apps.risk.evaluation.columns import PositionColumns
+from apps.risk.evaluation.config import NUMERAIRE
+from apps.risk.evaluation.costbasis import CostBasis, SpotFill, average_cost
+from apps.risk.evaluation.history_cache import Closes
+from apps.risk.evaluation.load_context import LoadContext
 from apps.risk.selectors import sources
 from apps.risk.selectors.sources import SECONDS_PER_DAY, AccountRef
-from apps.risk.settings import NUMERAIRE
 from riskmonitor.engine import Kind
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from apps.risk.columns import IntArray, QuoteColumns, encode
+from apps.risk.evaluation.columns import IntArray, QuoteColumns, encode
 from apps.risk.selectors.sources import LatestPrices
 
 NO_CODE = -1  # a symbol that is not a canonical BASE-QUOTE
