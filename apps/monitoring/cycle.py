@@ -38,7 +38,12 @@ from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.evaluation import risk_evaluation
 from apps.risk.selectors.snapshots import snapshot_of_cycle
 from apps.risk.selectors.sources import portfolios_with_accounts
-from apps.risk.services import CycleAlreadyStored, risk_snapshot_store, risk_snapshot_timings_record
+from apps.risk.services import (
+    CycleAlreadyStored,
+    risk_snapshot_audit,
+    risk_snapshot_store,
+    risk_snapshot_timings_record,
+)
 from apps.risk.timing import StageTimer
 
 # Failures that running again a moment later can cure: the database or Redis (broker, channel
@@ -113,6 +118,7 @@ def portfolio_cycle_run(*, portfolio_id: int, cycle_start: datetime) -> RiskSnap
                 )
             with timer.stage("alerts"):
                 synced = alerts_sync(readings=readings, context=context)
+            risk_snapshot_audit(snapshot=snapshot)  # last: it takes the audit chain's lock
             risk_snapshot_timings_record(snapshot=snapshot, timer=timer)
             _after_commit(snapshot, readings, synced)
     except CycleAlreadyStored:

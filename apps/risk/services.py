@@ -35,17 +35,41 @@ class CycleAlreadyStored(Exception):
 def risk_snapshot_store(
     *, evaluation: RiskEvaluation, cycle_start: datetime, timer: StageTimer
 ) -> RiskSnapshot:
-    """Store the evaluation as the portfolio's snapshot of the cycle, with its trace (when due)
-    and its audit event, in the caller's transaction. Raises ``CycleAlreadyStored`` when the
-    cycle's snapshot exists; any other database error is raised as it is."""
+    """Store the evaluation as the portfolio's snapshot of the cycle, with its trace (when due),
+    in the caller's transaction, which must then call ``risk_snapshot_audit`` before it commits.
+    Raises ``CycleAlreadyStored`` when the cycle's snapshot exists; any other database error is
+    raised as it is."""
     with timer.stage("store"):
         snapshot = _insert(evaluation, cycle_start)
         e = evaluation
         if _trace_due(e.portfolio_id, e.as_of, e.settings.trace_interval_seconds):
             trace = calculation_trace(e.data, e.inputs, e.assessment, e.settings.params)
             _trace_replace(e.portfolio_id, snapshot, trace)
-        _audit(snapshot)
     return snapshot
+
+
+def risk_snapshot_audit(*, snapshot: RiskSnapshot) -> None:
+    """The snapshot's audit event. Appending takes the audit chain's lock until commit, so a
+    transaction that also locks alert rows appends last: an acknowledgement locks its alert,
+    then the chain, and taking them the other way round would deadlock with it."""
+    audit_record(
+        event_type="risk_snapshot_created",
+        actor=ACTOR,
+        payload={
+            "snapshot_id": snapshot.pk,
+            "portfolio_id": snapshot.portfolio_id,
+            "cycle_start": snapshot.cycle_start.isoformat(),
+            "as_of": snapshot.as_of.isoformat(),
+            "engine_version": snapshot.engine_version,
+            "equity": snapshot.equity,
+            "total_pnl": snapshot.total_pnl,
+            "var_hist_99": snapshot.var_hist_99,
+            "input_as_of": snapshot.input_as_of,
+            "stale_sources": snapshot.stale_sources,
+            "flags": snapshot.flags,
+        },
+        level="warn" if snapshot.stale_sources else "info",
+    )
 
 
 def risk_snapshot_timings_record(*, snapshot: RiskSnapshot, timer: StageTimer) -> None:
@@ -111,27 +135,6 @@ def _trace_replace(portfolio_id: int, snapshot: RiskSnapshot, content: dict[str,
     )
     if not updated:
         RiskTrace.objects.create(portfolio_id=portfolio_id, snapshot=snapshot, trace=trace)
-
-
-def _audit(snapshot: RiskSnapshot) -> None:
-    audit_record(
-        event_type="risk_snapshot_created",
-        actor=ACTOR,
-        payload={
-            "snapshot_id": snapshot.pk,
-            "portfolio_id": snapshot.portfolio_id,
-            "cycle_start": snapshot.cycle_start.isoformat(),
-            "as_of": snapshot.as_of.isoformat(),
-            "engine_version": snapshot.engine_version,
-            "equity": snapshot.equity,
-            "total_pnl": snapshot.total_pnl,
-            "var_hist_99": snapshot.var_hist_99,
-            "input_as_of": snapshot.input_as_of,
-            "stale_sources": snapshot.stale_sources,
-            "flags": snapshot.flags,
-        },
-        level="warn" if snapshot.stale_sources else "info",
-    )
 
 
 def risk_history_downsample(*, now: datetime | None = None) -> int:

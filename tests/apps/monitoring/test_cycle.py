@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection
 from prometheus_client import REGISTRY
 
 from apps.alerts.models import Alert
+from apps.audit.models import AuditEvent
 from apps.limits.models import Limit
 from apps.limits.services import limits_load_from_config
 from apps.monitoring.cycle import portfolio_cycle_run
@@ -140,3 +141,16 @@ def _btc_long_limit(value: float) -> None:
         value=Decimal(str(value))
     )
     assert updated == 1
+
+
+def test_it_appends_the_snapshots_audit_event_after_its_alerts(book: Book) -> None:
+    # The audit chain's lock is taken last in the cycle's transaction, after the alert rows'
+    # locks, in the order an acknowledgement takes them (alert, then chain): no deadlock.
+    _btc_long_limit(1.0)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+
+    events = list(AuditEvent.objects.order_by("sequence").values_list("event_type", "payload"))
+    last_type, last_payload = events[-1]
+    assert last_type == "risk_snapshot_created"
+    assert last_payload["snapshot_id"] == snapshot.pk
+    assert "risk_limit_breach" in [event_type for event_type, _ in events[:-1]]
