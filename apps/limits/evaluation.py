@@ -145,9 +145,11 @@ def _stress(spec: LimitSpec, f: Figures, _s: Sequence[StaleSource]) -> list[_Mea
 def _overdue(source: StaleSource, grace: float) -> float | None:
     """How late the source is against its own schedule; a stale verdict (a failed pull is
     stale at once, whatever its age) reads at least the grace, so it is a breach."""
-    if source.overdue_seconds is None:
+    if source.stale:
+        return max(source.overdue_seconds or 0.0, grace)
+    if source.overdue_seconds is None:  # not judged against a schedule: its age stands in
         return source.age_seconds
-    return max(source.overdue_seconds, grace) if source.stale else source.overdue_seconds
+    return source.overdue_seconds
 
 
 def _staleness(spec: LimitSpec, _f: Figures, sources: Sequence[StaleSource]) -> list[_Measure]:

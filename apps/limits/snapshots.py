@@ -38,13 +38,15 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _judged(item: Mapping[str, Any], age: float | None) -> StaleSource | None:
+def _name(item: Mapping[str, Any]) -> str | None:
+    name = item.get("source") or item.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _judged(name: str, item: Mapping[str, Any], age: float | None) -> StaleSource | None:
     """A ``stale_sources`` entry as a reading's source. Entries with ``overdue_seconds`` were
     judged against the source's schedule (``apps.venues.freshness``); older ones carry only
     an age, which then stands in."""
-    name = item.get("source") or item.get("name")
-    if not isinstance(name, str):
-        return None
     age = _number(item.get("age_seconds")) if age is None else age
     if "overdue_seconds" not in item:
         return StaleSource(name, age) if age is not None else None
@@ -57,21 +59,22 @@ def source_ages(
     """Every data source of the snapshot's ``input_as_of`` (source -> ISO time) with its age
     at ``as_of``, fresh ones included (not overdue) so a staleness alert can resolve. The
     sources the snapshot judged stale (``stale_sources``) carry how overdue they are against
-    their own refresh schedule; one never seen and never judged gives no reading (the
-    snapshot's flags report it)."""
+    their own refresh schedule, and are read as stale even without an age (a source whose
+    every pull failed)."""
     found: dict[str, StaleSource] = {}
     for name, at in input_as_of.items():
         age = _age_at(as_of, at)
         if age is not None:
             found[name] = StaleSource(name, age, overdue_seconds=0.0)
     for item in stale if isinstance(stale, list) else ():
-        if isinstance(item, dict):
-            name = item.get("source") or item.get("name")
-            known = found.get(name) if isinstance(name, str) else None
-            judged = _judged(item, known.age_seconds if known else None)
-            if judged is not None and (known is None or "overdue_seconds" in item):
-                found[judged.name] = judged
-    return [found[name] for name in sorted(found)]
+        source = _name(item) if isinstance(item, dict) else None
+        if source is None:
+            continue
+        known = found.get(source)
+        judged = _judged(source, item, known.age_seconds if known else None)
+        if judged is not None and (known is None or "overdue_seconds" in item):
+            found[source] = judged
+    return [found[key] for key in sorted(found)]
 
 
 def risk_snapshot_latest(*, portfolio_id: int | None = None) -> SnapshotFigures | None:
