@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
 from apps.alerts.models import ACTIVE_STATUSES, Alert, Notification, Severity
@@ -28,11 +30,16 @@ def alert_get(alert_id: int) -> Alert | None:
     return Alert.objects.filter(pk=alert_id).select_related("acknowledged_by").first()
 
 
-def critical_alert_count(portfolio_id: int) -> int:
-    """Active critical alerts of a portfolio (the circuit breaker's cascade condition)."""
-    return Alert.objects.filter(
-        portfolio_id=portfolio_id, status__in=ACTIVE_STATUSES, severity=Severity.CRITICAL
-    ).count()
+def critical_alert_count(portfolio_id: int, *, excluding: Sequence[str] = ()) -> int:
+    """Active critical alerts of a portfolio (the circuit breaker's cascade condition), leaving
+    out the breach types named in ``excluding``."""
+    return (
+        Alert.objects.filter(
+            portfolio_id=portfolio_id, status__in=ACTIVE_STATUSES, severity=Severity.CRITICAL
+        )
+        .exclude(breach_type__in=excluding)
+        .count()
+    )
 
 
 def notifications_of_alert(alert_id: int) -> QuerySet[Notification]:

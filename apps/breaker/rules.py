@@ -3,7 +3,9 @@
 Sign conventions (USD): ``total_pnl`` is unrealized + realized today, negative for a loss;
 ``rapid_drawdown`` is equity now minus the highest equity of the last 10 minutes (<= 0). The
 thresholds are negative too: the breaker trips when a figure falls *below* its threshold, or
-when the active critical alerts reach ``critical_alerts``.
+when the active critical alerts reach ``critical_alerts``. That count is of limit breaches only:
+data-quality alerts (stale data) are left out by the caller (``services.evaluate``), because a
+liquidation must never be triggered by data the monitor itself distrusts.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class Action(StrEnum):
 class Thresholds:
     portfolio_loss: float  # negative USD
     rapid_drawdown: float  # negative USD, within 10 minutes
-    critical_alerts: int  # count
+    critical_alerts: int  # count of active critical limit-breach alerts
 
 
 @dataclass(frozen=True)

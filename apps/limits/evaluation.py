@@ -47,10 +47,16 @@ class LimitSpec:
 
 @dataclass(frozen=True)
 class StaleSource:
-    """A data source and the age of its latest good data (``exchange-1:balances``, 42.0)."""
+    """A data source and the age of its latest good data (``exchange-1:balances``, 42.0).
+
+    ``overdue_seconds`` is how far past its own refresh schedule it is and ``stale`` the
+    verdict of ``apps.venues.freshness`` (overdue beyond the grace, or its last pull failed);
+    ``overdue_seconds`` None: not judged against a schedule, its age stands in."""
 
     name: str
-    age_seconds: float
+    age_seconds: float | None  # None: never had good data
+    overdue_seconds: float | None = None
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,13 +142,29 @@ def _stress(spec: LimitSpec, f: Figures, _s: Sequence[StaleSource]) -> list[_Mea
     return _one(spec, worst, spec.value, "usd")
 
 
+def _overdue(source: StaleSource, grace: float) -> float | None:
+    """How late the source is against its own schedule; a stale verdict (a failed pull is
+    stale at once, whatever its age) reads at least the grace, so it is a breach."""
+    if source.stale:
+        return max(source.overdue_seconds or 0.0, grace)
+    if source.overdue_seconds is None:  # not judged against a schedule: its age stands in
+        return source.age_seconds
+    return source.overdue_seconds
+
+
 def _staleness(spec: LimitSpec, _f: Figures, sources: Sequence[StaleSource]) -> list[_Measure]:
-    seconds = spec.value * 60.0 if spec.kind == "data_staleness" else spec.value
     if spec.scope == EVERY:
         chosen = [s for s in sources if s.name != PNL_CALCULATION_SOURCE]
     else:
         chosen = [s for s in sources if s.name == spec.scope]
-    return [_Measure(s.name, s.age_seconds, seconds, "seconds") for s in chosen]
+    if spec.kind == "pnl_frequency":  # time since the last calculation, a plain age
+        ages = [(s.name, s.age_seconds) for s in chosen]
+        return [_Measure(n, age, spec.value, "seconds") for n, age in ages if age is not None]
+    # data_staleness: the limit is the grace (minutes) past each source's own refresh
+    # interval, so an hourly source read 59 minutes ago is not late at all.
+    grace = spec.value * 60.0
+    late = [(s.name, _overdue(s, grace)) for s in chosen]
+    return [_Measure(n, over, grace, "seconds") for n, over in late if over is not None]
 
 
 _MEASURES: dict[str, Callable[[LimitSpec, Figures, Sequence[StaleSource]], list[_Measure]]] = {

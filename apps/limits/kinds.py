@@ -30,6 +30,17 @@ BREACH_TYPES = (
     "data_staleness",
 )
 
+# Breach types that say the monitor cannot trust its data, not that the book is at risk. They
+# never count toward the circuit breaker's critical-alert cascade (selling on data one cannot
+# trust is the wrong reflex; docs/circuit-breaker.md) and their notifications have a budget of
+# their own, so they cannot hold back a limit breach's (docs/alerts.md).
+DATA_QUALITY_BREACH_TYPES = ("data_staleness",)
+
+
+def is_data_quality(breach_type: str) -> bool:
+    return breach_type in DATA_QUALITY_BREACH_TYPES
+
+
 EVERY = "*"  # scope of a limit that applies to every symbol held / every data source
 PORTFOLIO = "portfolio"
 # The data source whose age the P&L calculation frequency limit watches: the caller passes

@@ -25,23 +25,53 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _age_at(as_of: datetime, at: Any) -> float | None:
+    if not isinstance(at, str):
+        return None
+    return max((as_of - _aware(datetime.fromisoformat(at))).total_seconds(), 0.0)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _name(item: Mapping[str, Any]) -> str | None:
+    name = item.get("source") or item.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _judged(name: str, item: Mapping[str, Any], age: float | None) -> StaleSource | None:
+    """A ``stale_sources`` entry as a reading's source. Entries with ``overdue_seconds`` were
+    judged against the source's schedule (``apps.venues.freshness``); older ones carry only
+    an age, which then stands in."""
+    age = _number(item.get("age_seconds")) if age is None else age
+    if "overdue_seconds" not in item:
+        return StaleSource(name, age) if age is not None else None
+    return StaleSource(name, age, _number(item.get("overdue_seconds")), stale=True)
+
+
 def source_ages(
     as_of: datetime, input_as_of: Mapping[str, Any], stale: Any = None
 ) -> list[StaleSource]:
-    """Every data source's age at ``as_of`` from the snapshot's ``input_as_of`` (source -> ISO
-    time), fresh ones included so a staleness alert can resolve. A source never seen (no time)
-    has no age and gives no reading; the risk snapshot's flags report it."""
-    ages: dict[str, float] = {}
+    """Every data source of the snapshot's ``input_as_of`` (source -> ISO time) with its age
+    at ``as_of``, fresh ones included (not overdue) so a staleness alert can resolve. The
+    sources the snapshot judged stale (``stale_sources``) carry how overdue they are against
+    their own refresh schedule, and are read as stale even without an age (a source whose
+    every pull failed)."""
+    found: dict[str, StaleSource] = {}
     for name, at in input_as_of.items():
-        if isinstance(at, str):
-            ages[name] = max((as_of - _aware(datetime.fromisoformat(at))).total_seconds(), 0.0)
+        age = _age_at(as_of, at)
+        if age is not None:
+            found[name] = StaleSource(name, age, overdue_seconds=0.0)
     for item in stale if isinstance(stale, list) else ():
-        if not isinstance(item, dict):
+        source = _name(item) if isinstance(item, dict) else None
+        if source is None:
             continue
-        source, age = item.get("source") or item.get("name"), item.get("age_seconds")
-        if isinstance(source, str) and isinstance(age, int | float) and source not in ages:
-            ages[source] = float(age)
-    return [StaleSource(name, age) for name, age in sorted(ages.items())]
+        known = found.get(source)
+        judged = _judged(source, item, known.age_seconds if known else None)
+        if judged is not None and (known is None or "overdue_seconds" in item):
+            found[source] = judged
+    return [found[key] for key in sorted(found)]
 
 
 def risk_snapshot_latest(*, portfolio_id: int | None = None) -> SnapshotFigures | None:

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.limits.evaluation import StaleSource, limits_evaluate
+from apps.limits.evaluation import limits_evaluate
 from apps.limits.selectors import limit_specs_enabled, severity_thresholds
+from apps.limits.snapshots import source_ages
 from apps.risk.evaluation.config import RiskSettings, risk_settings
 from apps.risk.evaluation.equity import with_carried_drawdown
 from apps.risk.evaluation.figures import config_limit_utilization, headline_change, headline_columns
@@ -108,11 +109,9 @@ def _limit_utilization(
             "before": config_limit_utilization(before, settings),
             "after": config_limit_utilization(after, settings),
         }
-    stale = [
-        StaleSource(s["source"], s["age_seconds"])
-        for s in data.stale_sources
-        if s["age_seconds"] is not None
-    ]
+    # The same verdict as a stored snapshot's: every source, each judged on its own schedule.
+    as_of = datetime.fromtimestamp(data.as_of, tz=UTC)
+    stale = source_ages(as_of, data.input_as_of, data.stale_sources)
     thresholds = severity_thresholds()
 
     def readings(figures: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from apps.audit.services import audit_record, system_actor
 from apps.core.metrics import risk_data_staleness_seconds, risk_ingest_quarantined
 from apps.positions.services import portfolio_default
 from apps.venues.connectors.validation import EXCERPT_LIMIT
+from apps.venues.freshness import Schedule
 from apps.venues.models import (
     Account,
     AccountMarket,
@@ -21,6 +22,7 @@ from apps.venues.models import (
     Venue,
     VenueKind,
 )
+from apps.venues.selectors import status_freshness, venue_schedule
 from riskmonitor.conf.schemas.monitor import CustodianConfig, ExchangeConfig, ExternalApis
 from riskmonitor.lib.clock import to_datetime
 
@@ -164,16 +166,20 @@ def quarantines_record(entries: list[Quarantine]) -> None:
 
 
 def staleness_gauges_set(*, now: datetime | None = None) -> None:
-    """Export the age of every source's data, and per venue the oldest of its sources."""
+    """Export the age of every source's data, and per venue the oldest of its sources.
+
+    The gauge is the age, not the verdict: whether a source is stale depends on its own
+    schedule (``apps.venues.freshness``), which the connectivity API and the alerts apply."""
     moment = now or timezone.now()
     per_venue: dict[str, float] = {}
-    for source, venue, as_of in DataSourceStatus.objects.values_list(
-        "source", "venue__name", "data_as_of"
-    ):
-        if as_of is None:
+    schedules: dict[int, Schedule] = {}
+    for status in DataSourceStatus.objects.select_related("venue"):
+        schedule = schedules.get(status.venue_id) or venue_schedule(status.venue)
+        schedules[status.venue_id] = schedule
+        age = status_freshness(status, schedule, moment).age_seconds
+        if age is None:
             continue
-        age = max(0.0, (moment - as_of).total_seconds())
-        risk_data_staleness_seconds.labels(source).set(age)
-        per_venue[venue] = max(per_venue.get(venue, 0.0), age)
+        risk_data_staleness_seconds.labels(status.source).set(age)
+        per_venue[status.venue.name] = max(per_venue.get(status.venue.name, 0.0), age)
     for venue_name, age in per_venue.items():
         risk_data_staleness_seconds.labels(venue_name).set(age)

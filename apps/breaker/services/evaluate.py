@@ -19,6 +19,7 @@ from apps.breaker.models import BreakerState, CircuitBreaker
 from apps.breaker.rules import Action, Decision, breaker_decide
 from apps.breaker.services.common import ACTOR, breaker_locked
 from apps.breaker.services.transitions import Trip, breaker_close, breaker_open
+from apps.limits.kinds import DATA_QUALITY_BREACH_TYPES
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ def _threshold_sentence(reason: str, value: float, cfg: BreakerSettings) -> str:
     }
     what, limit = limits[reason]
     return f"{what} {value:,.2f} beyond the threshold {limit:,.2f}"
+
+
+def cascade_alert_count(portfolio_id: int) -> int:
+    """The critical alerts the cascade counts: limit breaches only. Data-quality alerts (stale
+    data) say the figures cannot be trusted; a liquidation on them would act on exactly the
+    data that is in doubt, so they never trip the breaker (docs/circuit-breaker.md)."""
+    return critical_alert_count(portfolio_id, excluding=DATA_QUALITY_BREACH_TYPES)
 
 
 def _decide(breaker: CircuitBreaker, cfg: BreakerSettings, now: datetime) -> Decision:
@@ -94,7 +102,7 @@ def breaker_evaluate(
     if not breaker_enabled():
         return Evaluation(portfolio_id, "disabled", BreakerState.CLOSED)
     cfg, moment = breaker_settings(), now or timezone.now()
-    critical = critical_alert_count(portfolio_id)
+    critical = cascade_alert_count(portfolio_id)
     with transaction.atomic():
         breaker = breaker_locked(portfolio_id)
         breaker.last_total_pnl = _figure(figures, "pnl", "total_pnl")
@@ -117,7 +125,7 @@ def breaker_recover_due(*, now: datetime | None = None) -> list[int]:
     ).values_list("portfolio_id", flat=True)  # fmt: skip
     closed = []
     for portfolio_id in list(due):
-        critical = critical_alert_count(portfolio_id)
+        critical = cascade_alert_count(portfolio_id)
         with transaction.atomic():
             breaker = breaker_locked(portfolio_id)
             if breaker.state != BreakerState.OPEN:

@@ -124,7 +124,8 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     since = datetime.fromtimestamp(transfers_since(equity, day_start.timestamp()), tz=UTC)
     ids = [a.id for a in accounts]
     statuses = sources.source_statuses(sorted({a.venue for a in accounts}))
-    input_as_of = _input_as_of(accounts, newest_per_venue(codes, prices), statuses)
+    newest = newest_per_venue(codes, prices)
+    input_as_of = _input_as_of(accounts, newest, statuses)
     return SourceData(
         as_of=as_of.timestamp(), day_start=day_start.timestamp(), positions=positions,
         balances=_balance_columns(balance_raw, by_snapshot),
@@ -137,7 +138,9 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         transfers=_transfers(ctx, sources.external_transfers(ids, since)),
         market=_market_rows(instruments, sources.market_facts(list(instruments.values()))),
         input_as_of=input_as_of,
-        stale_sources=_stale(input_as_of, as_of, settings.staleness_seconds),
+        stale_sources=sources.stale_inputs(
+            accounts, newest, as_of=as_of, grace_seconds=settings.staleness_seconds
+        ),
         notes=ctx.notes,
     )  # fmt: skip
 
@@ -287,15 +290,3 @@ def _input_as_of(
     )
     result.update({f"source:{s}": at.isoformat() if at else None for s, at, _, _ in statuses})
     return result
-
-
-def _stale(
-    input_as_of: dict[str, str | None], as_of: datetime, limit: float
-) -> list[dict[str, Any]]:
-    """Sources older than the staleness limit, or never seen (age None), with their age."""
-    stale = []
-    for source, at in input_as_of.items():
-        age = None if at is None else (as_of - datetime.fromisoformat(at)).total_seconds()
-        if age is None or age > limit:
-            stale.append({"source": source, "as_of": at, "age_seconds": age})
-    return stale

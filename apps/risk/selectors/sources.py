@@ -7,7 +7,7 @@ works in float64 arrays (STYLE habit 8).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -43,7 +43,9 @@ from apps.positions.models import (
     PositionLine,
     Transfer,
 )
+from apps.venues.freshness import Freshness, Schedule, source_freshness
 from apps.venues.models import Account, DataSourceStatus, Venue
+from apps.venues.selectors import status_freshness, venue_schedules
 
 SECONDS_PER_DAY = 86_400
 
@@ -388,3 +390,48 @@ def source_statuses(venue_names: Sequence[str]) -> list[tuple[str, datetime | No
         .order_by("source")
         .values_list("source", "data_as_of", "consecutive_failures", "last_error_kind")
     )
+
+
+def _stale_entry(source: str, at: datetime | None, fresh: Freshness) -> dict[str, Any]:
+    return {
+        "source": source, "as_of": at.isoformat() if at else None,
+        "age_seconds": fresh.age_seconds, "refresh_interval_seconds": fresh.interval_seconds,
+        "overdue_seconds": fresh.overdue_seconds, "reason": fresh.reason,
+    }  # fmt: skip
+
+
+def _every_cycle(kind: str, at: datetime | None, schedule: Schedule, as_of: datetime) -> Freshness:
+    # An account's snapshot and a venue's newest price are stored on every good cycle; their
+    # failures show on the endpoint's own data-source status, judged beside them.
+    return source_freshness(kind, last_success=at, last_failure=None, schedule=schedule,
+                            now=as_of)  # fmt: skip
+
+
+def stale_inputs(
+    accounts: Sequence[AccountRef],
+    newest_prices: Mapping[str, float],
+    *,
+    as_of: datetime,
+    grace_seconds: float,
+) -> list[dict[str, Any]]:
+    """The evaluation's stale inputs, keyed as its ``input_as_of`` (``account:``, ``prices:``,
+    ``source:``), each judged against its own refresh schedule (``apps.venues.freshness``):
+    overdue by more than the grace, last pull failed, or never had good data."""
+    names = sorted({a.venue for a in accounts})
+    schedules = venue_schedules([*names, *newest_prices], grace_seconds=grace_seconds)
+    stale = []
+    for a in accounts:
+        fresh = _every_cycle("balances", a.snapshot_as_of, schedules[a.venue], as_of)
+        if fresh.stale:
+            stale.append(_stale_entry(f"account:{a.name}", a.snapshot_as_of, fresh))
+    for venue, at in sorted(newest_prices.items()):
+        moment = datetime.fromtimestamp(at, tz=UTC)
+        fresh = _every_cycle("prices", moment, schedules[venue], as_of)
+        if fresh.stale:
+            stale.append(_stale_entry(f"prices:{venue}", moment, fresh))
+    statuses = DataSourceStatus.objects.filter(venue__name__in=names).select_related("venue")
+    for status in statuses.order_by("source"):
+        fresh = status_freshness(status, schedules[status.venue.name], as_of)
+        if fresh.stale:
+            stale.append(_stale_entry(f"source:{status.source}", status.data_as_of, fresh))
+    return stale

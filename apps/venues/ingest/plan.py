@@ -21,10 +21,10 @@ from apps.positions.models import (
     PositionLine,
     Transfer,
 )
+from apps.venues.freshness import Schedule, refresh_interval_seconds
 from apps.venues.models import Account, DataSourceStatus, Venue
+from apps.venues.selectors import venue_schedule
 from riskmonitor.lib.clock import to_ms
-
-INSTRUMENTS_REFRESH_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,9 @@ def _candle_cursors(venues: list[Venue]) -> dict[int, dict[tuple[str, str, str],
     return found
 
 
-def _instruments(venues: list[Venue]) -> dict[int, tuple[list[InstrumentRef], bool]]:
+def _instruments(
+    venues: list[Venue], schedules: dict[int, Schedule]
+) -> dict[int, tuple[list[InstrumentRef], bool]]:
     by_venue: dict[int, list[Instrument]] = defaultdict(list)
     for i in Instrument.objects.filter(venue__in=venues, active=True):
         by_venue[i.venue_id].append(i)
@@ -139,7 +141,8 @@ def _instruments(venues: list[Venue]) -> dict[int, tuple[list[InstrumentRef], bo
     for venue in venues:
         rows = by_venue.get(venue.pk, [])
         refreshed = max((i.updated_at for i in rows), default=None)
-        due = refreshed is None or (now - refreshed).total_seconds() > INSTRUMENTS_REFRESH_SECONDS
+        every = refresh_interval_seconds("instruments", schedules[venue.pk])
+        due = refreshed is None or (now - refreshed).total_seconds() > every
         result[venue.pk] = (
             [InstrumentRef(i.kind, i.venue_symbol, i.base, i.quote) for i in rows],
             due,
@@ -159,6 +162,9 @@ class _Loaded:
     watermarks: dict[int, dict[str, dict[str, int]]]
     transfers: dict[int, int]
     settlements_read: dict[int, datetime]  # venue id -> last good read of its settlements
+    # The refresh schedules the staleness verdict judges against (apps.venues.freshness):
+    # what is due here and what is overdue there come from the same intervals.
+    schedules: dict[int, Schedule]
 
 
 def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
@@ -178,6 +184,7 @@ def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
         marks[status.venue_id][status.source] = dict(status.watermarks)
         if status.endpoint == "settlements" and status.last_success_at is not None:
             settled[status.venue_id] = status.last_success_at
+    schedules = {v.pk: venue_schedule(v) for v in venues}
     transfers = {
         r["account_id"]: to_ms(r["last"])
         for r in Transfer.objects.filter(account__in=accounts).values("account_id")
@@ -187,11 +194,12 @@ def _load(venues: list[Venue], period_start: datetime) -> _Loaded:
         by_venue,
         _previous_states(accounts),
         _cursors(accounts),
-        _instruments(venues),
+        _instruments(venues, schedules),
         _candle_cursors(venues),
         marks,
         transfers,
         settled,
+        schedules,
     )
 
 
@@ -205,7 +213,8 @@ def _account_plan(account: Account, loaded: _Loaded) -> AccountPlan:
 
 def _settlements_due(venue: Venue, loaded: _Loaded, now_ms: int) -> bool:
     last = loaded.settlements_read.get(venue.pk)
-    return last is None or now_ms - to_ms(last) >= venue.settlement_check_minutes * 60_000
+    every_ms = refresh_interval_seconds("settlements", loaded.schedules[venue.pk]) * 1000
+    return last is None or now_ms - to_ms(last) >= every_ms
 
 
 def _plan(venue: Venue, loaded: _Loaded, period_start: datetime, now_ms: int) -> VenuePlan:

@@ -24,13 +24,13 @@ def figures(total_pnl: float | None = 0.0, rapid_drawdown: float | None = 0.0) -
     return {"pnl": {"total_pnl": total_pnl}, "drawdown": {"rapid_drawdown": rapid_drawdown}}
 
 
-def critical_alerts(portfolio: Portfolio, n: int) -> None:
+def critical_alerts(portfolio: Portfolio, n: int, breach_type: str = "x") -> None:
     now = timezone.now()
     for _ in range(n):
         k = next(_serial)
         Alert.objects.create(
             portfolio_id=portfolio.pk, limit=limit_row(key=f"limit-{k}"), limit_key=f"limit-{k}",
-            breach_type="x", scope_kind="portfolio", scope="main", fingerprint=f"fp-{k}",
+            breach_type=breach_type, scope_kind="portfolio", scope="main", fingerprint=f"fp-{k}",
             severity="critical", peak_severity="critical", current=2.0, limit_value=1.0,
             utilization=2.0, opening_level=0.8,
             opened_at=now, updated_at=now, correlation_id=f"risk-{k}",

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from prometheus_client import REGISTRY
 
-from apps.alerts.models import Notification
+from apps.alerts.models import Alert, Notification
 from apps.audit.models import AuditEvent
 from apps.breaker.models import BreakerEvent, CircuitBreaker, LiquidationPlan
 from apps.breaker.services import breaker_evaluate, breaker_recover_due, breaker_trip
@@ -77,6 +77,51 @@ def test_it_trips_on_the_critical_alert_cascade(
 
     assert (outcome.action, outcome.reason) == ("trip", "critical_alert_cascade")
     assert events("circuit_breaker_tripped")[0].payload["critical_alerts"] == 5
+
+
+@pytest.mark.django_db
+def test_it_never_trips_into_a_liquidation_on_a_burst_of_data_quality_alerts(
+    portfolio: Portfolio, switches: Callable[..., None]
+) -> None:
+    switches(auto_liquidate=True)
+    f.critical_alerts(portfolio, 12, breach_type="data_staleness")  # threshold: 5
+    f.critical_alerts(portfolio, 4)
+
+    outcome = breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures())
+
+    breaker = CircuitBreaker.objects.get(portfolio=portfolio)
+    assert (outcome.action, breaker.state, breaker.last_critical_alerts) == ("none", "closed", 4)
+    assert LiquidationPlan.objects.count() == 0
+    assert events("circuit_breaker_tripped") == []
+
+
+@pytest.mark.django_db
+def test_it_still_trips_when_limit_breaches_reach_the_threshold_beside_data_alerts(
+    portfolio: Portfolio, switches: Callable[..., None]
+) -> None:
+    f.critical_alerts(portfolio, 3, breach_type="data_staleness")
+    f.critical_alerts(portfolio, 5)
+
+    outcome = breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures())
+
+    assert (outcome.action, outcome.reason) == ("trip", "critical_alert_cascade")
+    assert events("circuit_breaker_tripped")[0].payload["critical_alerts"] == 5
+
+
+@pytest.mark.django_db
+def test_it_recovers_while_data_quality_alerts_stay_critical(
+    portfolio: Portfolio, switches: Callable[..., None]
+) -> None:
+    with time_machine.travel(T0, tick=False):
+        f.critical_alerts(portfolio, 5)
+        breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures())
+        Alert.objects.update(status="resolved", resolved_at=T0)
+        f.critical_alerts(portfolio, 6, breach_type="data_staleness")
+        breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures())
+    with time_machine.travel(T0 + timedelta(minutes=61), tick=False):
+        outcome = breaker_evaluate(portfolio_id=portfolio.pk, figures=f.figures())
+
+    assert (outcome.action, outcome.state) == ("recover", "closed")
 
 
 @pytest.mark.django_db

@@ -28,12 +28,17 @@ def _figures(btc: float) -> dict[str, Any]:
     return ec.run(ec.make_inputs([ec.perp("exchange-1", "BTC-USD", btc, 40000.0)])).to_dict()
 
 
-def _snapshot(figures: dict[str, Any], as_of: datetime, sources: dict[str, str]) -> RiskSnapshot:
+def _snapshot(
+    figures: dict[str, Any],
+    as_of: datetime,
+    sources: dict[str, str],
+    stale: list[dict[str, Any]] | None = None,
+) -> RiskSnapshot:
     return RiskSnapshot.objects.create(
         portfolio=portfolio_default(), cycle_start=as_of, as_of=as_of, engine_version="1.0.0",
         equity=figures["pnl"]["equity"], equity_complete=True, total_pnl=0.0,
         unrealized_pnl=0.0, realized_today=0.0, gross_notional=0.0, net_notional=0.0,
-        total_notional=0.0, figures=figures, input_as_of=sources,
+        total_notional=0.0, figures=figures, input_as_of=sources, stale_sources=stale or [],
     )  # fmt: skip
 
 
@@ -67,7 +72,12 @@ def test_it_reads_utilization_from_the_latest_risk_snapshot(
     _snapshot(_figures(5.0), as_of - timedelta(minutes=1), {})
     sources = {"exchange-1:positions": (as_of - timedelta(seconds=30)).isoformat(),
                "exchange-2:balances": (as_of - timedelta(minutes=10)).isoformat()}  # fmt: skip
-    latest = _snapshot(_figures(15.0), as_of, sources)
+    # As the risk loader judges them: balances are due every 5 s cycle, so 10 minutes old is
+    # 595 s overdue against the 300 s grace (apps.venues.freshness).
+    stale = [{"source": "exchange-2:balances", "as_of": sources["exchange-2:balances"],
+              "age_seconds": 600.0, "refresh_interval_seconds": 5.0, "overdue_seconds": 595.0,
+              "reason": "overdue"}]  # fmt: skip
+    latest = _snapshot(_figures(15.0), as_of, sources, stale)
 
     body = api_client_for("trader").get(CURRENT).json()
 
@@ -86,8 +96,8 @@ def test_it_reads_utilization_from_the_latest_risk_snapshot(
     assert [(r["scope"], r["current"]) for r in per_symbol] == [("BTC-USD", 630_000.0)]
     staleness = rows["operational_limits.position_staleness_minutes"]["readings"]
     assert [(r["scope"], r["current"], r["severity"]) for r in staleness] == [
-        ("exchange-1:positions", 30.0, None),
-        ("exchange-2:balances", 600.0, "critical"),
+        ("exchange-1:positions", 0.0, None),
+        ("exchange-2:balances", 595.0, "critical"),
     ]
     # No start-of-day equity in this book: the daily loss cannot be read.
     assert rows["drawdown_limits.daily_loss"]["utilization"] is None
