@@ -62,9 +62,9 @@ def webhook_config(
 
 @pytest.fixture(autouse=True)
 def _referenced_rows(request: pytest.FixtureRequest) -> None:
-    """The readings of these tests name portfolios 1-2 and limits 1-2 and 100-199 (factories)."""
+    """The readings of these tests name portfolios 1-2 and limits 1-2, 100-199, 500."""
     if request.node.get_closest_marker("django_db") is None:
         return
     from tests.limitrows import referenced_rows
 
-    referenced_rows(portfolios=(1, 2), limits=(1, 2, *range(100, 200)))
+    referenced_rows(portfolios=(1, 2), limits=(1, 2, *range(100, 200), 500))

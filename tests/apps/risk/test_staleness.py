@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from apps.alerts.models import ACTIVE_STATUSES, Alert
-from apps.risk.services import evaluate_risk
+from apps.monitoring.cycle import portfolio_cycle_run
 from apps.venues.models import Account, DataSourceStatus
 from riskmonitor.conf import load_config
 from tests.apps.risk import factories as f
@@ -62,7 +62,7 @@ def test_it_shows_no_stale_source_and_no_alert_ten_minutes_after_a_first_start(
 ) -> None:
     _ten_minutes_after_a_first_start(book)
 
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
     assert snapshot.stale_sources == []
     assert "stale_sources" not in snapshot.flags
@@ -78,7 +78,7 @@ def test_it_alerts_on_settlements_overdue_past_their_hour_and_the_grace(
         data_as_of=NOW - timedelta(minutes=66), last_success_at=NOW - timedelta(minutes=66)
     )
 
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
     assert [(s["source"], s["reason"], s["overdue_seconds"]) for s in snapshot.stale_sources] == [
         ("source:custodian-1:fund-1:settlements", "overdue", 360.0)
@@ -92,7 +92,7 @@ def test_it_alerts_at_once_on_a_source_whose_last_pull_failed(book: Book, limits
         last_error_at=NOW - timedelta(seconds=1)
     )
 
-    snapshot = evaluate_risk(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
     assert [(s["source"], s["reason"]) for s in snapshot.stale_sources] == [
         ("source:exchange-2:futures:positions", "last_pull_failed")
