@@ -48,7 +48,7 @@ from riskmonitor.engine.stress import stress_results
 from riskmonitor.engine.var import exposures, history_pnl, scenario_window, var_summary
 from riskmonitor.engine.volatility import ewma_vol, realized_vol
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"  # 1.1.0: figures.var_backtest (hypothetical and actual)
 DEFAULT_PARAMS = EngineParams()
 
 

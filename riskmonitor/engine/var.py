@@ -29,11 +29,6 @@ def exposures(net: FloatArray, mark_usd: FloatArray) -> FloatArray:
     return np.nan_to_num(net * mark_usd, nan=0.0)
 
 
-def scenario_pnl(filled_returns: FloatArray, exposure: FloatArray, lookback: int) -> FloatArray:
-    """P&L per historical day (USD), oldest first, of the last `lookback` days."""
-    return scenario_window(history_pnl(filled_returns, exposure), lookback)
-
-
 def scenario_window(past_pnl: FloatArray, lookback: int) -> FloatArray:
     """The last `lookback` days of `history_pnl` (all of it when shorter)."""
     return past_pnl[max(past_pnl.shape[0] - lookback, 0) :]

@@ -45,7 +45,7 @@ def test_it_returns_the_stored_status(stored: RiskSnapshot, api_client_for: Clie
     assert body["var_backtest"]["hypothetical"] == hypothetical
     assert hypothetical["zone"] == "green" and hypothetical["short_history"]
     assert body["drawdown"]["drawdown"] == stored.drawdown
-    assert body["engine_version"] == "1.0.0"
+    assert body["engine_version"] == "1.1.0"
     assert body["age_seconds"] == 0.0
     assert body["stale_sources"] == []
 

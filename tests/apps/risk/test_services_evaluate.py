@@ -110,7 +110,7 @@ def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
     assert snapshot.input_as_of["prices:exchange-2"] == (NOW - timedelta(seconds=5)).isoformat()
     assert snapshot.stale_sources == []
     assert set(snapshot.compute_ms) == {"load", "build", "engine", "store", "total"}
-    assert snapshot.engine_version == "1.0.0"
+    assert snapshot.engine_version == "1.1.0"
     trace = RiskTrace.objects.get(portfolio=book.portfolio)
     assert trace.snapshot_id == snapshot.pk
     assert json.loads(trace.trace)["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1
