@@ -1,10 +1,13 @@
 """Benchmark of riskmonitor.engine.assess; prints its figures as JSON.
 
-Book: 10,000 positions over 50 venues and 500 symbols, 500 days of returns, a 250-day VaR
-backtest record. Reports p50/p99 of a full `assess` (inputs prebuilt, as the risk task reuses
-the day's price history), the same core figures (net positions, P&L, notional, delta,
-historical VaR) through a naive per-position Python loop, peak traced memory, and the cost of
-rendering the result for storage (`to_dict`, then JSON).
+Book: 10,000 positions over 50 venues and 500 symbols, 750 days of returns (the VaR's 500
+and the hypothetical backtest's 250 before them), a 250-day actual VaR backtest record.
+Reports p50/p99 of a full `assess` (inputs prebuilt, as the risk task reuses the day's price
+history), the same core figures (net positions, P&L, notional, delta, historical VaR)
+through a naive per-position Python loop, peak traced memory, the cost of rendering the
+result for storage (`to_dict`, then JSON), and under "hypothetical_backtest" the cost of the
+hypothetical-P&L backtest inside `assess` (the scenario P&L of every day, one matrix product,
+and the 250 rolling quantiles).
 
 Then, under "evaluate_risk", `evaluate_risk` end to end (database load, engine, store) for the
 default scenario's book and for the 10,000-position book, with peak memory: bench/risk.py, run
@@ -43,11 +46,15 @@ from riskmonitor.engine import (
     MarketInfo,
     Marks,
     PriceHistory,
+    RiskAssessment,
     assess,
     build_equity_series,
 )
+from riskmonitor.engine.backtest import hypothetical_backtest
+from riskmonitor.engine.var import exposures, history_pnl
 
-N_POSITIONS, N_VENUES, N_SYMBOLS, N_DAYS = 10_000, 50, 500, 500
+N_POSITIONS, N_VENUES, N_SYMBOLS, N_DAYS = 10_000, 50, 500, 750
+VAR_DAYS = 500
 AS_OF = 1_700_000_000.0
 
 
@@ -133,7 +140,7 @@ def naive_core(inputs: EngineInputs, mark: dict[int, float]) -> dict[str, float]
                 net[s] += float(book.bal_amount[j])
         delta[int(book.asset_group[book.bal_asset[j]])] += float(book.bal_amount[j])
     notional = sum(abs(size) * mark[s] for s, size in net.items())
-    returns = inputs.history.prices.simple_returns_filled.tolist()
+    returns = inputs.history.prices.simple_returns_filled[-VAR_DAYS:].tolist()
     pnl = sorted(sum(net[s] * mark[s] * row[s] for s in net) for row in returns)
     h = (len(pnl) - 1) * 0.01
     var = -(
@@ -145,6 +152,35 @@ def naive_core(inputs: EngineInputs, mark: dict[int, float]) -> dict[str, float]
         "realized": realized,
         "notional": notional,
         "var": var,
+    }
+
+
+def hypothetical_figures(
+    inputs: EngineInputs, result: RiskAssessment, params: EngineParams, runs: int
+) -> dict[str, object]:
+    """p50/p99 of the hypothetical backtest as `assess` runs it: the scenario P&L of every
+    history day (returns T x N @ exposures N), then the backtest on it."""
+    returns = inputs.history.prices.simple_returns_filled
+    exposure = exposures(result.symbols.net_size, result.symbols.mark_usd)
+    pnl = history_pnl(returns, exposure)
+    window, lookback = params.backtest_window_days, params.var_lookback_days
+
+    def backtest() -> object:
+        return hypothetical_backtest(pnl, window, lookback, params.var_confidence)
+
+    product = timings_ms(lambda: history_pnl(returns, exposure), runs)
+    rolling = timings_ms(backtest, runs)
+    total = timings_ms(lambda: (history_pnl(returns, exposure), backtest()), runs)
+    summary = result.var_backtest.hypothetical
+    return {
+        "ms": {"p50": percentile(total, 50), "p99": percentile(total, 99)},
+        "scenario_pnl_matrix_product_ms_p50": percentile(product, 50),
+        "rolling_var_and_statistics_ms_p50": percentile(rolling, 50),
+        "returns_shape": list(returns.shape),
+        "observations": None if summary is None else summary.observations,
+        "estimation_days": None if summary is None else summary.estimation_days,
+        "exceptions": None if summary is None else summary.exceptions,
+        "zone": None if summary is None else summary.zone,
     }
 
 
@@ -201,6 +237,7 @@ def main() -> None:
         "to_dict_json_ms_p50": percentile(serialize, 50),
         "to_dict_ms_p50": percentile(render, 50),
         "build_inputs_ms_once": build_ms,
+        "hypothetical_backtest": hypothetical_figures(inputs, result, params, args.runs),
         "core_matches_naive": bool(
             np.isclose(result.var.historical_var or 0.0, check["var"], rtol=1e-9)
             and np.isclose(result.symbols.net_size[0], check["net_btc"])

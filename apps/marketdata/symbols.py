@@ -1,22 +1,28 @@
 """Canonical names (DESIGN section 5): ``BASE-QUOTE`` with stablecoin quotes folded to USD.
 
-Aliases change the grouping, never the valuation: a USDT balance is still valued at USDT's price.
+One rule for the whole system: the engine's `canonical_symbol` aliases the quote only, so
+USDCUSDT is ``USDC-USD`` (USDC gets its own price) and BTCUSDT is ``BTC-USD``. Aliases change
+the grouping, never the valuation: a USDT balance is still valued at USDT's price.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from riskmonitor.engine import canonical_symbol as canonical_name
+
 
 def canonical_asset(asset: str, aliases: Mapping[str, str]) -> str:
-    """``USDT`` -> ``USD`` with the default aliases; unknown assets stay as they are."""
+    """The asset a balance is reported under: ``USDT`` -> ``USD`` with the default aliases;
+    unknown assets stay as they are."""
     name = asset.upper()
     return aliases.get(name, name)
 
 
 def canonical_symbol(base: str, quote: str, aliases: Mapping[str, str]) -> str:
-    """Spot BTCUSDT and the BTCUSDT perpetual are both ``BTC-USD``."""
-    return f"{canonical_asset(base, aliases)}-{canonical_asset(quote, aliases)}"
+    """Spot BTCUSDT and the BTCUSDT perpetual are both ``BTC-USD``; the base keeps its own
+    name (USDCUSDT is ``USDC-USD``)."""
+    return canonical_name(f"{base.upper()}-{quote.upper()}", aliases)
 
 
 def configured_aliases() -> dict[str, str]:

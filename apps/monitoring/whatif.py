@@ -52,7 +52,7 @@ def what_if_assess(*, portfolio_id: int, trades: list[TradeSpec]) -> dict[str, A
     before = assess(inputs, settings.params)
     engine_trades = [_trade(i, spec, before, settings) for i, spec in enumerate(trades)]
     try:
-        after = assess(apply_trades(inputs, engine_trades), settings.params)
+        after = assess(apply_trades(inputs, engine_trades, settings.asset_aliases), settings.params)
         after = with_carried_drawdown(after, data.equity_state)
     except ValueError as error:
         raise WhatIfRejected("trades", str(error)) from error

@@ -12,7 +12,7 @@ import numpy as np
 
 from riskmonitor.engine._arrays import BoolArray, FloatArray, IntArray, frozen
 from riskmonitor.engine.attribution import GroupPnl, attribution, group_pnl
-from riskmonitor.engine.backtest import backtest_summary
+from riskmonitor.engine.backtest import backtest_summary, hypothetical_backtest
 from riskmonitor.engine.drawdown import drawdown_summary
 from riskmonitor.engine.exposure import (
     SymbolNotionals,
@@ -37,6 +37,7 @@ from riskmonitor.engine.outputs import (
     PnlSummary,
     RiskAssessment,
     SymbolTable,
+    VarBacktest,
     VarSummary,
     VenuePositions,
 )
@@ -44,10 +45,10 @@ from riskmonitor.engine.params import EngineParams
 from riskmonitor.engine.pnl import DailyPnl, Equity, daily_pnl, equity, row_unrealized
 from riskmonitor.engine.positions import VenueCells, net_sizes, position_legs, venue_cells
 from riskmonitor.engine.stress import stress_results
-from riskmonitor.engine.var import exposures, scenario_pnl, var_summary
+from riskmonitor.engine.var import exposures, history_pnl, scenario_window, var_summary
 from riskmonitor.engine.volatility import ewma_vol, realized_vol
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"  # 1.1.0: figures.var_backtest (hypothetical and actual)
 DEFAULT_PARAMS = EngineParams()
 
 
@@ -71,8 +72,14 @@ def assess(inputs: EngineInputs, params: EngineParams = DEFAULT_PARAMS) -> RiskA
     core = _core(inputs, params)
     cells = core.cells
     daily = daily_pnl(inputs.history.equity, core.equity.value, inputs.as_of)
-    var, return_days = _var(inputs, params, core)
-    backtest = _backtest(inputs, params)
+    var, return_days, past_pnl = _var(inputs, params, core)
+    backtest = VarBacktest(
+        hypothetical=hypothetical_backtest(
+            past_pnl, params.backtest_window_days, params.var_lookback_days,
+            params.var_confidence,
+        ),
+        actual=_actual_backtest(inputs, params),
+    )  # fmt: skip
     deltas = asset_deltas(book, core.value, core.valued)
     missing, stale = _mark_problems(inputs, core.value)
     return RiskAssessment(
@@ -86,7 +93,7 @@ def assess(inputs: EngineInputs, params: EngineParams = DEFAULT_PARAMS) -> RiskA
         pnl=_pnl_summary(book.pos_realized_today, core, daily),
         exposure=exposure_summary(core.notionals, book.symbols, core.equity.value),
         var=var,
-        backtest=backtest,
+        var_backtest=backtest,
         drawdown=drawdown_summary(
             inputs.history.equity,
             core.equity.value,
@@ -128,15 +135,20 @@ def _core(inputs: EngineInputs, params: EngineParams) -> _Core:
     )
 
 
-def _var(inputs: EngineInputs, params: EngineParams, core: _Core) -> tuple[VarSummary, IntArray]:
+def _var(
+    inputs: EngineInputs, params: EngineParams, core: _Core
+) -> tuple[VarSummary, IntArray, FloatArray]:
+    """VaR on the last `var_lookback_days` of the scenario P&L, and the scenario P&L of every
+    history day (one matrix product serves the VaR and the hypothetical backtest)."""
     prices = inputs.history.prices
     exposure = exposures(core.net, core.value.mark_usd)
-    pnl = scenario_pnl(prices.simple_returns_filled, exposure, params.var_lookback_days)
+    past_pnl = history_pnl(prices.simple_returns_filled, exposure)
+    pnl = scenario_window(past_pnl, params.var_lookback_days)
     return_days = prices.valid_returns(params.var_lookback_days)
-    return var_summary(pnl, params.var_confidence, params.ewma_lambda), return_days
+    return var_summary(pnl, params.var_confidence, params.ewma_lambda), return_days, past_pnl
 
 
-def _backtest(inputs: EngineInputs, params: EngineParams) -> BacktestSummary | None:
+def _actual_backtest(inputs: EngineInputs, params: EngineParams) -> BacktestSummary | None:
     series = inputs.history.backtest
     if series is None:
         return None
@@ -210,9 +222,10 @@ def _flags(
     core: _Core,
     daily: DailyPnl,
     var: VarSummary,
-    backtest: BacktestSummary | None,
+    backtest: VarBacktest,
     params: EngineParams,
 ) -> tuple[str, ...]:
+    actual, hypothetical = backtest.actual, backtest.hypothetical
     checks = {
         "missing_marks": bool(missing),
         "stale_marks": bool(stale),
@@ -221,8 +234,11 @@ def _flags(
         "no_start_of_day_equity": daily.equity_start_of_day is None,
         "var_insufficient_history": var.historical_var is None,
         "var_short_history": var.scenarios < params.var_lookback_days,
-        "no_backtest_record": backtest is None,
-        "backtest_short_window": backtest is not None
-        and backtest.observations < params.backtest_window_days,
+        "no_backtest_record": actual is None,
+        "backtest_short_window": actual is not None
+        and actual.observations < params.backtest_window_days,
+        "no_hypothetical_backtest": hypothetical is None,
+        "hypothetical_backtest_short_history": hypothetical is not None
+        and hypothetical.short_history,
     }
     return tuple(name for name, raised in checks.items() if raised)

@@ -200,6 +200,40 @@ class BacktestSummary(JsonMixin):
 
 
 @dataclass(frozen=True)
+class HypotheticalBacktest(JsonMixin):
+    """Hypothetical-P&L VaR backtest (Basel): today's exposures held fixed over past days.
+
+    Each of the last `observations` days d is tested: its VaR is the historical VaR from the
+    `estimation_days` scenario days before d, its P&L the scenario P&L of day d (USD).
+    `window_days` and `lookback_days` are what was asked for (250, 500); with fewer than
+    their sum of `history_days`, both are shortened and `short_history` is true.
+    """
+
+    window_days: int
+    lookback_days: int
+    history_days: int
+    observations: int
+    estimation_days: int
+    short_history: bool
+    exceptions: int
+    expected_exceptions: float
+    exception_rate: float
+    kupiec_lr: float
+    kupiec_p_value: float
+    zone: str
+
+
+@dataclass(frozen=True)
+class VarBacktest(JsonMixin):
+    """Both VaR backtests: `hypothetical` (today's exposures over past returns, there on
+    the first cycle; None below 3 scenario days) and `actual` (each day's realized P&L
+    against the VaR stored the day before; None until such a pair exists)."""
+
+    hypothetical: HypotheticalBacktest | None
+    actual: BacktestSummary | None
+
+
+@dataclass(frozen=True)
 class DrawdownSummary(JsonMixin):
     """HWM, drawdown (a fraction <= 0), trailing stop and rapid drawdown (USD, <= 0)."""
 
@@ -265,7 +299,7 @@ class RiskAssessment(JsonMixin):
     pnl: PnlSummary
     exposure: ExposureSummary
     var: VarSummary
-    backtest: BacktestSummary | None
+    var_backtest: VarBacktest
     drawdown: DrawdownSummary
     stress: tuple[StressResult, ...]
     attribution: Attribution

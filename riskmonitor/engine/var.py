@@ -29,10 +29,16 @@ def exposures(net: FloatArray, mark_usd: FloatArray) -> FloatArray:
     return np.nan_to_num(net * mark_usd, nan=0.0)
 
 
-def scenario_pnl(filled_returns: FloatArray, exposure: FloatArray, lookback: int) -> FloatArray:
-    """P&L per historical day (USD), oldest first: the returns matrix (T x N) @ exposures (N)."""
-    window: FloatArray = filled_returns[-lookback:] @ exposure
-    return window
+def scenario_window(past_pnl: FloatArray, lookback: int) -> FloatArray:
+    """The last `lookback` days of `history_pnl` (all of it when shorter)."""
+    return past_pnl[max(past_pnl.shape[0] - lookback, 0) :]
+
+
+def history_pnl(filled_returns: FloatArray, exposure: FloatArray) -> FloatArray:
+    """P&L of today's exposures on every history day (USD), oldest first: the whole returns
+    matrix (T x N) @ exposures (N); the VaR takes its last `lookback` days."""
+    pnl: FloatArray = filled_returns @ exposure
+    return pnl
 
 
 def historical_var(pnl: FloatArray, confidence: float) -> tuple[float, float]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,20 +34,26 @@ class Trade:
             raise ValueError(f"trade on {self.symbol}: size must be finite and price > 0")
 
 
-def apply_trades(inputs: EngineInputs, trades: Sequence[Trade]) -> EngineInputs:
+def apply_trades(
+    inputs: EngineInputs,
+    trades: Sequence[Trade],
+    asset_aliases: Mapping[str, str] = DEFAULT_ASSET_ALIASES,
+) -> EngineInputs:
     """`inputs` with each trade added as a new position row at its price.
 
     A spot trade also moves the balances at (venue, account): base += size,
     quote -= size * price, so equity and delta see both legs as for a real fill.
+    `asset_aliases` must be the ones the book was built with, so a trade's symbol names
+    the same book symbol.
     """
     book = inputs.book
     for trade in trades:
-        book = _add_trade(book, trade)
+        book = _add_trade(book, trade, asset_aliases)
     return replace(inputs, book=book)
 
 
-def _add_trade(book: Book, trade: Trade) -> Book:
-    symbol = canonical_symbol(trade.symbol, DEFAULT_ASSET_ALIASES)
+def _add_trade(book: Book, trade: Trade, asset_aliases: Mapping[str, str]) -> Book:
+    symbol = canonical_symbol(trade.symbol, asset_aliases)
     if symbol not in book.symbols:
         raise ValueError(f"trade on {trade.symbol}: unknown symbol (no mark or history)")
     book, venue = _with_name(book, "venues", trade.venue)

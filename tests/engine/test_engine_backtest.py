@@ -60,5 +60,7 @@ def test_it_reports_the_backtest_in_the_assessment() -> None:
     base = make_inputs([perp("exchange-1", "BTC-USD", 1.0, 40_000.0)])
     history = History(base.history.prices, base.history.equity, _series([299]))
     result = run(EngineInputs(base.book, base.marks, history, base.as_of))
-    assert result.backtest is not None and result.backtest.exceptions == 1
-    assert result.to_dict()["backtest"]["zone"] == "green"  # type: ignore[index,call-overload]
+    actual = result.var_backtest.actual
+    assert actual is not None and actual.exceptions == 1
+    figures = result.to_dict()["var_backtest"]
+    assert figures["actual"]["zone"] == "green"  # type: ignore[index,call-overload]

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from riskmonitor.engine import (
     Trade,
     apply_trades,
     build_book,
+    build_price_history,
 )
 from tests.engine.enginecases import make_inputs, perp, run
 
@@ -69,3 +72,17 @@ def test_it_freezes_input_arrays() -> None:
     book = build_book([perp("exchange-1", "BTC-USD", 1.0, 40_000.0)], [])
     with pytest.raises(ValueError, match="read-only"):
         book.pos_size[0] = 2.0
+
+
+def test_it_names_the_trades_symbol_with_the_books_aliases() -> None:
+    aliases = {"USDT": "USD"}  # USDC stays a quote of its own
+    rows = [perp("exchange-1", "BTC-USDC", 1.0, 40_000.0), perp("exchange-1", "BTC-USD", 2.0, 1.0)]
+    book = build_book(rows, [], asset_aliases=aliases)
+    base = make_inputs(rows)
+    history = replace(base.history, prices=build_price_history(book.symbols, {}))
+    inputs = replace(base, book=book, history=history)
+    after = apply_trades(
+        inputs, [Trade("exchange-1", "main", "BTC-USDC", Kind.DERIVATIVE, -1.0, 40_000.0)], aliases
+    )
+    added = after.book.symbols[int(after.book.pos_symbol[-1])]
+    assert added == "BTC-USDC"

@@ -6,7 +6,7 @@ and the historical VaR 99% it reported, the forecast for the next day. The engin
 VaR of day t-1 with the P&L of day t (`riskmonitor.engine.backtest`) over the last
 `backtest_window_days` days; a day without a closing record, or whose record has no P&L or
 no VaR, is missing and its pairs are skipped, never counted as 0. docs/risk-methodology.md
-section 11 has the definitions.
+section 11.2 has the definitions.
 """
 
 from __future__ import annotations

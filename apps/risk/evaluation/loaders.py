@@ -111,7 +111,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     codes = price_codes(prices, ctx.canonical)
     instruments = _history_instruments(ctx, prices, codes)
     end_day = int(day_start.timestamp()) // SECONDS_PER_DAY
-    first_day = end_day - (settings.var_lookback_days + 1)
+    first_day = end_day - history_days(settings)
     cached = daily_closes_cached(list(instruments.values()), first_day, end_day)
     closes = {s: cached.by_instrument[i] for s, i in instruments.items()
               if i in cached.by_instrument}  # fmt: skip
@@ -169,12 +169,24 @@ def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
     )  # fmt: skip
 
 
+def history_days(settings: RiskSettings) -> int:
+    """Daily closes read: the VaR's lookback plus the hypothetical backtest's window of
+    returns (each tested day needs `var_lookback_days` before it), plus one close."""
+    return settings.var_lookback_days + settings.params.backtest_window_days + 1
+
+
+def day_axis_start(data: SourceData, symbols: Iterable[str]) -> int:
+    """The first day of the closes matrix: the first day one of the book's own history
+    instruments has a close. Days before the history began are not "no move" days, so a
+    short history shows as one (var_short_history); with no close at all the axis is empty."""
+    end = data.first_day + data.days
+    starts = (data.closes[s].days[0] for s in symbols if s in data.closes and data.closes[s].days)
+    return max(min(starts, default=end), data.first_day)
+
+
 def _closes_matrix(data: SourceData, book: Book) -> np.ndarray:
-    """The closes aligned with the book's symbols, one row per day. The day axis starts at
-    the first day any symbol has a close: days before the history began are not "no move"
-    days, and a short history must show as one (var_short_history)."""
-    first = min((c.days[0] for c in data.closes.values() if c.days), default=data.first_day)
-    first = max(first, data.first_day)
+    """The closes aligned with the book's symbols, one row per day from `day_axis_start`."""
+    first = day_axis_start(data, book.symbols)
     matrix = np.full((data.first_day + data.days - first, book.n_symbols), np.nan)
     for column, symbol in enumerate(book.symbols):
         if symbol in data.closes:

@@ -125,25 +125,29 @@ def _opening_price(
 def derivative_rows(
     ctx: LoadContext,
     accounts: Sequence[AccountRef],
-    lines: Sequence[tuple[int, str, float, float, float]],
+    lines: Sequence[tuple[int, str, str, float, float, float]],
     by_snapshot: dict[int, AccountRef],
 ) -> PositionColumns:
-    """A derivative row per futures position line, plus a size-0 row per (account, symbol)
-    closed today with realized P&L (so realized today is not lost)."""
+    """A derivative row per futures position line, plus a size-0 row per (account,
+    instrument) closed today with realized P&L (so realized today is not lost). Realized P&L
+    is matched per instrument (account, venue symbol), not per canonical symbol."""
     futures = {a.id: a for a in accounts if a.market == "futures"}
     realized = sources.derivative_realized_since(list(futures), ctx.day_start)
     # In line order, so unmapped symbols are noted in the order they appear.
     canonical = {raw: ctx.canonical(raw) for raw in dict.fromkeys(line[1] for line in lines)}
     kept = [
-        (by_snapshot[s], symbol, raw, contracts, contract_size, entry)
-        for s, raw, contracts, contract_size, entry in lines
+        (by_snapshot[s], symbol, raw, venue_symbol, contracts, contract_size, entry)
+        for s, raw, venue_symbol, contracts, contract_size, entry in lines
         if (symbol := canonical[raw]) is not None and not contract_size <= 0
     ]
-    owners, symbols, raws, contracts, contract_sizes, entries = (
-        (list(c) for c in zip(*kept, strict=True)) if kept else ([], [], [], [], [], [])
+    owners, symbols, raws, venue_symbols, contracts, contract_sizes, entries = (
+        (list(c) for c in zip(*kept, strict=True)) if kept else ([], [], [], [], [], [], [])
     )
     # Most cycles have no realized P&L yet: no lookup per line then.
-    keys = [(owner.id, raw) for owner, raw in zip(owners, raws, strict=True)] if realized else []
+    keys = (
+        [(o.id, v, raw) for o, v, raw in zip(owners, venue_symbols, raws, strict=True)]
+        if realized else []
+    )  # fmt: skip
     rows = PositionColumns.of(
         owners, symbols, Kind.DERIVATIVE, contracts, entries, contract_sizes,
         [realized.get(key, 0.0) for key in keys] if realized else [0.0] * len(kept),
@@ -151,9 +155,9 @@ def derivative_rows(
     seen = set(keys)
     closed = [
         (futures[account_id], symbol, amount)
-        for (account_id, raw_symbol), amount in sorted(realized.items())
+        for (account_id, venue_symbol, raw_symbol), amount in sorted(realized.items())
         if (symbol := ctx.canonical(raw_symbol)) is not None
-        and (account_id, raw_symbol) not in seen and account_id in futures
+        and (account_id, venue_symbol, raw_symbol) not in seen and account_id in futures
     ]  # fmt: skip
     rows.extend(PositionColumns.of(
         [c[0] for c in closed], [c[1] for c in closed], Kind.DERIVATIVE, [0.0] * len(closed),

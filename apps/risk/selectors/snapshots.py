@@ -82,12 +82,20 @@ def snapshot_headline(snapshot: RiskSnapshot, now: datetime | None = None) -> di
             "expected_shortfall_99": snapshot.es_99,
         },
         "drawdown": {"drawdown": snapshot.drawdown, "high_water_mark": snapshot.hwm},
-        "var_backtest": figures.get("backtest"),
+        "var_backtest": _var_backtest(figures),
         "stale_sources": snapshot.stale_sources,
         "missing_marks": figures.get("missing_marks", []),
         "stale_marks": figures.get("stale_marks", []),
         "flags": snapshot.flags,
     }
+
+
+def _var_backtest(figures: dict[str, Any]) -> Any:
+    """{"hypothetical": ..., "actual": ...}; a snapshot stored before the hypothetical
+    backtest existed kept only the actual one, under "backtest"."""
+    if "var_backtest" in figures:
+        return figures["var_backtest"]
+    return {"hypothetical": None, "actual": figures.get("backtest")}
 
 
 def positions_summary(snapshot: RiskSnapshot) -> dict[str, Any]:

@@ -164,14 +164,18 @@ def balance_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, str, floa
     )
 
 
-def position_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, float, float, float]]:
-    """(snapshot id, canonical symbol, signed contracts, contract size, entry price)."""
+def position_lines(
+    snapshot_ids: Sequence[int],
+) -> list[tuple[int, str, str, float, float, float]]:
+    """(snapshot id, canonical symbol, venue symbol, signed contracts, contract size, entry
+    price)."""
     return fetch_rows(
         PositionLine.objects.filter(_any_of("snapshot_id", snapshot_ids))
         .order_by("snapshot_id", "venue_symbol")
         .values_list(
             "snapshot_id",
             "symbol",
+            "venue_symbol",
             _float("contracts"),
             _float("contract_size"),
             _float("entry_price"),
@@ -350,9 +354,10 @@ def spot_fills(account_ids: Sequence[int]) -> list[tuple[int, str, str, float, f
 
 def derivative_realized_since(
     account_ids: Sequence[int], since: datetime
-) -> dict[tuple[int, str], float]:
+) -> dict[tuple[int, str, str], float]:
     """Venue-reported realized P&L (quote units) of linear fills since `since`, per
-    (account, canonical symbol)."""
+    (account, venue symbol, canonical symbol): per instrument, since two perpetuals of one
+    account (BTCUSDT, BTCUSDC) share the canonical symbol."""
     rows = (
         Fill.objects.filter(
             account_id__in=account_ids,
@@ -360,11 +365,11 @@ def derivative_realized_since(
             timestamp__gte=since,
             realized_pnl__isnull=False,
         )
-        .values("account_id", "symbol")
+        .values("account_id", "venue_symbol", "symbol")
         .annotate(total=Sum(_float("realized_pnl")))
-        .values_list("account_id", "symbol", "total")
+        .values_list("account_id", "venue_symbol", "symbol", "total")
     )
-    return {(account, symbol): total for account, symbol, total in rows}
+    return {(account, venue, symbol): total for account, venue, symbol, total in rows}
 
 
 def external_transfers(

@@ -18,6 +18,7 @@ from apps.marketdata.services import (
 )
 from apps.marketdata.symbols import canonical_asset, canonical_symbol
 from apps.venues.models import Venue
+from riskmonitor.engine import canonical_symbol as engine_canonical
 from riskmonitor.lib.venue_rows import CandleRow, InstrumentRow, PriceRow
 
 ALIASES = {"USDT": "USD", "USDC": "USD", "FDUSD": "USD"}
@@ -29,6 +30,24 @@ def test_it_folds_stablecoin_quotes_into_usd() -> None:
     assert canonical_symbol("eth", "FDUSD", ALIASES) == "ETH-USD"
     assert canonical_symbol("ETH", "BTC", ALIASES) == "ETH-BTC"
     assert canonical_asset("USDC", ALIASES) == "USD"
+
+
+def test_it_aliases_the_quote_leg_only_as_the_engine_does() -> None:
+    assert canonical_symbol("USDC", "USDT", ALIASES) == "USDC-USD"
+    assert canonical_symbol("usdt", "usdc", ALIASES) == "USDT-USD"
+    for base, quote in (("BTC", "USDT"), ("USDC", "USDT"), ("ETH", "BTC"), ("FDUSD", "USDC")):
+        assert canonical_symbol(base, quote, ALIASES) == engine_canonical(
+            f"{base}-{quote}", ALIASES
+        )
+
+
+def test_it_stores_a_stablecoin_pair_under_its_own_base(db: None) -> None:
+    venue = Venue.objects.create(name="exchange-9", kind="exchange", adapter="binance")
+    row = InstrumentRow(
+        "USDCUSDT", "spot", "USDC", "USDT", Decimal(1), Decimal("0.0001"), Decimal("1"), True
+    )
+    stored = instruments_store(venue=venue, rows=[row], aliases=ALIASES)
+    assert stored[("spot", "USDCUSDT")].symbol == "USDC-USD"
 
 
 @pytest.fixture

@@ -40,9 +40,12 @@ def test_it_returns_the_stored_status(stored: RiskSnapshot, api_client_for: Clie
     assert body["equity"] == stored.equity
     assert body["var"]["historical_var_99"] == stored.var_hist_99
     assert body["exposure"]["leverage"] == stored.leverage
-    assert body["var_backtest"] is None and "no_backtest_record" in body["flags"]
+    assert body["var_backtest"]["actual"] is None and "no_backtest_record" in body["flags"]
+    hypothetical = stored.figures["var_backtest"]["hypothetical"]
+    assert body["var_backtest"]["hypothetical"] == hypothetical
+    assert hypothetical["zone"] == "green" and hypothetical["short_history"]
     assert body["drawdown"]["drawdown"] == stored.drawdown
-    assert body["engine_version"] == "1.0.0"
+    assert body["engine_version"] == "1.1.0"
     assert body["age_seconds"] == 0.0
     assert body["stale_sources"] == []
 

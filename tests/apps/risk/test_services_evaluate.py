@@ -111,7 +111,7 @@ def test_it_records_inputs_timing_trace_and_audit(book: Book) -> None:
     assert snapshot.stale_sources == []
     stages = {"load", "build", "engine", "store", "limits", "alerts", "total"}
     assert set(snapshot.compute_ms) == stages
-    assert snapshot.engine_version == "1.0.0"
+    assert snapshot.engine_version == "1.1.0"
     trace = RiskTrace.objects.get(portfolio=book.portfolio)
     assert trace.snapshot_id == snapshot.pk
     assert json.loads(trace.trace)["history"]["returns_window_shape"][0] == len(BTC_CLOSES) - 1

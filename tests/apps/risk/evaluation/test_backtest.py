@@ -75,7 +75,7 @@ def test_it_backtests_the_var_on_each_days_closing_record(book: Book) -> None:
 
     snapshot = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
 
-    backtest = snapshot.figures["backtest"]
+    backtest = snapshot.figures["var_backtest"]["actual"]
     assert backtest["window_days"] == 250
     assert backtest["observations"] == expected["observations"] == 245
     assert backtest["exceptions"] == expected["exceptions"] == 7  # 6 sure ones, 1 by chance
@@ -89,7 +89,7 @@ def test_it_backtests_the_var_on_each_days_closing_record(book: Book) -> None:
 
 def test_it_says_no_backtest_record_until_the_first_pair_exists(book: Book) -> None:
     first = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
-    assert first.figures["backtest"] is None
+    assert first.figures["var_backtest"]["actual"] is None
     assert "no_backtest_record" in first.flags
 
     # a VaR closing 03-08 and the P&L closing 03-09 (the book's 23:59 snapshot)
@@ -101,7 +101,7 @@ def test_it_says_no_backtest_record_until_the_first_pair_exists(book: Book) -> N
         portfolio_id=book.portfolio.pk, cycle_start=NOW + timedelta(seconds=5)
     )
 
-    backtest = second.figures["backtest"]
+    backtest = second.figures["var_backtest"]["actual"]
     assert (backtest["observations"], backtest["exceptions"]) == (1, 1)
     assert "no_backtest_record" not in second.flags
     assert "backtest_short_window" in second.flags
@@ -117,6 +117,6 @@ def test_the_snapshots_an_evaluation_stores_feed_the_next_days_backtest(book: Bo
     after = evaluate_at(datetime(2026, 3, 12, 0, 10, tzinfo=UTC))
 
     assert day_one.var_hist_99 is not None and day_two.daily_pnl is not None
-    backtest = after.figures["backtest"]
+    backtest = after.figures["var_backtest"]["actual"]
     assert backtest["observations"] == 1
     assert backtest["exceptions"] == int(day_two.daily_pnl < -day_one.var_hist_99)
