@@ -46,7 +46,7 @@ def test_it_stores_a_stablecoin_pair_under_its_own_base(db: None) -> None:
     row = InstrumentRow(
         "USDCUSDT", "spot", "USDC", "USDT", Decimal(1), Decimal("0.0001"), Decimal("1"), True
     )
-    stored = instruments_store(venue=venue, rows=[row], aliases=ALIASES)
+    stored = instruments_store(venue_id=venue.pk, rows=[row], aliases=ALIASES)
     assert stored[("spot", "USDCUSDT")].symbol == "USDC-USD"
 
 

@@ -42,7 +42,7 @@ def test_it_prices_usdc_with_its_own_pair(book: Book) -> None:
     row = InstrumentRow(
         "USDCUSDT", "spot", "USDC", "USDT", Decimal(1), Decimal("0.0001"), Decimal("1"), True
     )
-    stored = instruments_store(venue=venue, rows=[row], aliases=ALIASES)
+    stored = instruments_store(venue_id=venue.pk, rows=[row], aliases=ALIASES)
     usdc = stored[("spot", "USDCUSDT")]
     f.PriceFactory(instrument=usdc, last=Decimal("0.998"), as_of=NOW - timedelta(seconds=10))
     result = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
