@@ -43,6 +43,7 @@ from riskmonitor.engine.outputs import (
     StressResult,
     SymbolTable,
     VarSummary,
+    VenueBasis,
     VenuePositions,
 )
 from riskmonitor.engine.params import (
@@ -86,6 +87,7 @@ __all__ = [
     "SymbolTable",
     "Trade",
     "VarSummary",
+    "VenueBasis",
     "VenuePositions",
     "apply_trades",
     "assess",

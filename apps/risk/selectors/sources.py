@@ -162,8 +162,11 @@ def balance_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, str, floa
     )
 
 
-def position_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, float, float, float]]:
-    """(snapshot id, canonical symbol, signed contracts, contract size, entry price)."""
+def position_lines(
+    snapshot_ids: Sequence[int],
+) -> list[tuple[int, str, float, float, float, float]]:
+    """(snapshot id, canonical symbol, signed contracts, contract size, entry price, the mark
+    the venue reported with the position)."""
     return fetch_rows(
         PositionLine.objects.filter(_any_of("snapshot_id", snapshot_ids))
         .order_by("snapshot_id", "venue_symbol")
@@ -173,6 +176,7 @@ def position_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, float, f
             _float("contracts"),
             _float("contract_size"),
             _float("entry_price"),
+            _float("mark_price"),
         )
     )
 
