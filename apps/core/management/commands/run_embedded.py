@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.scheduler import InProcessScheduler
+from simulators.harness import scenario_from_env
 
 # (command, --name for exchanges: the custodian serves the scenario's one custodian, port)
 SIMULATORS = (
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.RISK_MONITOR["PORT"])
         parser.add_argument("--no-simulators", action="store_true")
-        parser.add_argument("--scenario", default="simulators/scenarios/default.yaml")
+        # unset: the scenario RISK_MONITOR_SCENARIO names (default: simulators' default.yaml)
+        parser.add_argument("--scenario", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.MODE != "embedded":
@@ -38,7 +40,7 @@ class Command(BaseCommand):
                 "run_embedded: unset DATABASE_URL and REDIS_URL (stack mode uses "
                 "the Procfile: make run)"
             )
-        children = [] if options["no_simulators"] else _start_simulators(options["scenario"])
+        children = [] if options["no_simulators"] else _start_simulators(_scenario(options))
         scheduler = InProcessScheduler()
         grpc_server = None
         try:
@@ -50,6 +52,15 @@ class Command(BaseCommand):
             if grpc_server is not None:
                 grpc_server.stop(grace=2)
             _stop_all(children)
+
+
+def _scenario(options: dict[str, Any]) -> str:
+    if options["scenario"]:
+        return str(options["scenario"])
+    try:
+        return str(scenario_from_env())
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:
