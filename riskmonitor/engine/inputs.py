@@ -88,7 +88,8 @@ class Book:
     bal_account: IntArray
     bal_asset: IntArray
     bal_amount: FloatArray
-    pos_venue_mark: FloatArray | None = None  # None: no venue mark for any row
+    # default (empty): no row has a venue mark
+    pos_venue_mark: FloatArray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         for table in ("symbols", "venues", "accounts", "strategies", "assets"):
@@ -334,10 +335,11 @@ def _ascending(name: str, values: object, length: int) -> FloatArray:
 
 
 def _optional_prices(name: str, values: object, length: int) -> FloatArray:
-    """Prices > 0 where given, NaN for "none"; infinity and prices <= 0 are refused."""
-    if values is None:
-        return frozen(np.full(length, np.nan))  # type: ignore[return-value]
+    """Prices > 0 where given, NaN for "none"; infinity and prices <= 0 are refused. An empty
+    column stands for "none for every row"."""
     array = np.array(values, dtype=np.float64, copy=True).reshape(-1)
+    if array.shape[0] == 0:
+        array = np.full(length, np.nan)
     if array.shape[0] != length:
         raise ValueError(f"{name}: expected {length} values, got {array.shape[0]}")
     given = ~np.isnan(array)

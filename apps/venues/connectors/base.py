@@ -7,6 +7,7 @@ partial or unvalidated data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -149,6 +150,10 @@ class InstrumentRow:
     tick_size: Decimal
     lot_size: Decimal
     active: bool
+    # The venue's trading fees for our account, fractions of notional (0.001 = 10 bps); None
+    # when they were not read (no account of that market, or the fee request failed).
+    maker_fee: Decimal | None = None
+    taker_fee: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,12 @@ class ExchangeConnector(Protocol):
         self, kind: str, venue_symbol: str, interval: str, since_ms: int, until_ms: int
     ) -> Pulled[CandleRow]: ...
 
-    def fetch_instruments(self) -> Pulled[InstrumentRow]: ...
+    def fetch_instruments(
+        self, fee_creds: Mapping[str, Creds] | None = None
+    ) -> Pulled[InstrumentRow]:
+        """Instrument specs; with `fee_creds` (market -> an account's credentials) also the
+        trading fees of each market, on the same slow schedule."""
+        ...
 
 
 class CustodianConnector(Protocol):

@@ -66,7 +66,11 @@ def test_it_stores_every_accounts_state_as_the_simulators_hold_it(
                 for p in state["futures"]["positions"]
             }
             assert {p.symbol for p in snapshot.positions.all()} <= {
-                "BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD", "XRP-USD"
+                "BTC-USD",
+                "ETH-USD",
+                "SOL-USD",
+                "BNB-USD",
+                "XRP-USD",
             }
         assert snapshot.orders.count() == len(state["open_orders"])
         fills = Fill.objects.filter(account=snapshot.account)

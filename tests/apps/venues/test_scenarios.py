@@ -45,9 +45,7 @@ def _table(readings: list[LimitReading]) -> str:
 
 
 @pytest.fixture
-def stressed_venues(
-    db: None, dev_credentials: dict[str, str]
-) -> Iterator[dict[str, Any]]:
+def stressed_venues(db: None, dev_credentials: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The three simulators on the stressed scenario, Venue rows pointed at them."""
     from apps.venues.services import venues_sync_from_config
     from riskmonitor.conf import get_config
