@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskmonitor.engine import BalanceRow, Kind, Trade, apply_trades, build_book
+from riskmonitor.engine import BalanceRow, Kind, MarketRow, Trade, apply_trades, build_book
 from tests.engine.enginecases import PRICES, QUICK, make_inputs, perp, run, spot
 
 VENUES = ("exchange-1", "exchange-2", "exchange-3")
@@ -93,3 +93,20 @@ def test_it_refuses_a_venue_mark_that_is_not_a_price(bad: float) -> None:
             [perp("exchange-1", "BTC-USD", 1.0, 1.0, venue_mark=bad)],
             [BalanceRow("exchange-1", "main", "USDT", 1.0)],
         )
+
+
+@QUICK
+@given(
+    st.floats(min_value=0.0, max_value=100.0),
+    st.floats(min_value=0.0, max_value=50.0),
+    st.floats(min_value=16.0, max_value=200.0),
+)
+def test_it_costs_a_hedge_at_fee_plus_half_spread_of_its_notional(
+    fee_bps: float, half_spread_bps: float, btc: float
+) -> None:
+    market = {"BTC-USD": MarketRow(1e9, 0.001, fee_bps=fee_bps, half_spread_bps=half_spread_bps)}
+    inputs = make_inputs([perp("exchange-1", "BTC-USD", btc, 40_000.0)], market=market)
+    [hedge] = run(inputs, delta_limits={"BTC": 15.0}).hedges
+    assert hedge.notional_usd == pytest.approx(hedge.size * PRICES["BTC-USD"])
+    expected = hedge.notional_usd * (fee_bps + half_spread_bps) / 10_000
+    assert hedge.est_cost_usd == pytest.approx(expected, rel=1e-12, abs=1e-9)
