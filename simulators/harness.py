@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,6 +27,20 @@ _ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIOS_DIR / "default.yaml"
 MINIMAL_SCENARIO = SCENARIOS_DIR / "minimal.yaml"
+SCENARIO_ENV = "RISK_MONITOR_SCENARIO"
+
+
+def scenario_from_env(env: Mapping[str, str] | None = None) -> Path:
+    """The scenario `RISK_MONITOR_SCENARIO` names: a file in simulators/scenarios by its stem
+    (`default`, `stressed`, `minimal`) or a path to a YAML file; unset or empty: default.
+    ValueError naming the variable when there is no such file."""
+    value = (os.environ if env is None else env).get(SCENARIO_ENV, "").strip() or "default"
+    looks_like_path = "/" in value or value.endswith((".yaml", ".yml"))
+    path = Path(value) if looks_like_path else SCENARIOS_DIR / f"{value}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise ValueError(f"{SCENARIO_ENV}: no scenario {value!r} (known: {known}, or a path)")
+    return path
 
 
 class SimProcess:

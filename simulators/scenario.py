@@ -45,6 +45,7 @@ class MarketSpec:
     step_size: Decimal
     min_qty: Decimal
     min_notional: Decimal
+    max_qty: Decimal = Decimal(9000)  # advertised in LOT_SIZE (not enforced, as before)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def _market(raw: dict[str, Any]) -> MarketSpec:
         step_size=_dec(raw["step_size"]),
         min_qty=_dec(raw.get("min_qty", raw["step_size"])),
         min_notional=_dec(raw.get("min_notional", "5")),
+        max_qty=_dec(raw.get("max_qty", "9000")),
     )
 
 

@@ -21,6 +21,10 @@ class Instrument(models.Model):
     tick_size = models.DecimalField(max_digits=38, decimal_places=18)
     lot_size = models.DecimalField(max_digits=38, decimal_places=18)
     active = models.BooleanField(default=True)
+    # Our account's trading fees at the venue, fractions of notional (0.001 = 10 bps), read
+    # with the instruments; null until the venue has reported them.
+    maker_fee = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
+    taker_fee = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

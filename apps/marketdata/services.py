@@ -22,7 +22,10 @@ _INSTRUMENT_FIELDS = ["symbol", "base", "quote", "contract_size", "tick_size", "
 def instruments_store(
     *, venue_id: int, rows: Iterable[InstrumentRow], aliases: Mapping[str, str]
 ) -> dict[InstrumentKey, Instrument]:
-    """Upsert the venue's instruments; those it no longer lists become inactive."""
+    """Upsert the venue's instruments (and the trading fees read with them); those it no
+    longer lists become inactive."""
+    rows = list(rows)
+    rows_with_fees = [r for r in rows if r.taker_fee is not None and r.maker_fee is not None]
     listed = [
         Instrument(
             venue_id=venue_id, venue_symbol=r.venue_symbol, kind=r.kind,
@@ -40,7 +43,18 @@ def instruments_store(
     stored = {(i.kind, i.venue_symbol): i for i in Instrument.objects.filter(venue_id=venue_id)}
     gone = [i.pk for key, i in stored.items() if key not in keys and i.active]
     Instrument.objects.filter(pk__in=gone).update(active=False)
+    _store_fees(stored, rows_with_fees)
     return stored
+
+
+def _store_fees(stored: dict[InstrumentKey, Instrument], rows: Iterable[InstrumentRow]) -> None:
+    """The fees read this time; an instrument whose fee was not read keeps the stored one."""
+    changed = []
+    for r in rows:
+        instrument = stored[(r.kind, r.venue_symbol)]
+        instrument.maker_fee, instrument.taker_fee = r.maker_fee, r.taker_fee
+        changed.append(instrument)
+    Instrument.objects.bulk_update(changed, ["maker_fee", "taker_fee"])
 
 
 @dataclass

@@ -99,6 +99,7 @@ def _create(evaluation: RiskEvaluation, cycle_start: datetime) -> RiskSnapshot:
         "missing_accounts": data.notes.missing_accounts,
         "par_priced": sorted(n for n, source in mark_sources.items() if source == "par"),
         "history_instruments": data.notes.history_instruments,
+        "hedge_fee_unknown": data.notes.hedge_fee_unknown,
         "open_orders": data.notes.open_orders,
     }
     flags = [*assessment.flags, *data.notes.flags()]

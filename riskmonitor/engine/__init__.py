@@ -45,6 +45,7 @@ from riskmonitor.engine.outputs import (
     SymbolTable,
     VarBacktest,
     VarSummary,
+    VenueBasis,
     VenuePositions,
 )
 from riskmonitor.engine.params import (
@@ -90,6 +91,7 @@ __all__ = [
     "Trade",
     "VarBacktest",
     "VarSummary",
+    "VenueBasis",
     "VenuePositions",
     "apply_trades",
     "assess",

@@ -31,6 +31,7 @@ from riskmonitor.engine.marks import (
     resolve_marks,
     valuation,
     valued_rows,
+    venue_basis,
 )
 from riskmonitor.engine.outputs import (
     BacktestSummary,
@@ -89,6 +90,7 @@ def assess(inputs: EngineInputs, params: EngineParams = DEFAULT_PARAMS) -> RiskA
         venue_positions=VenuePositions(
             book.symbols, book.venues, cells.symbol, cells.venue, cells.size
         ),
+        basis=venue_basis(book, core.value),
         deltas=deltas,
         pnl=_pnl_summary(book.pos_realized_today, core, daily),
         exposure=exposure_summary(core.notionals, book.symbols, core.equity.value),

@@ -39,6 +39,7 @@ class PositionRow:
     multiplier: float = 1.0
     realized_today: float = 0.0
     strategy: str = UNASSIGNED_STRATEGY
+    venue_mark: float = float("nan")  # the holding venue's mark (derivatives); NaN: none
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def build_book(
         bal_account=np.array([account_at[row.account] for row in bal], dtype=np.int64),
         bal_asset=np.array([asset_at[row.asset] for row in bal], dtype=np.int64),
         bal_amount=np.array([row.amount for row in bal], dtype=np.float64),
+        pos_venue_mark=np.array([row.venue_mark for row in pos], dtype=np.float64),
     )
 
 

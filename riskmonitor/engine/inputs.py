@@ -56,7 +56,10 @@ class Book:
 
     Position rows (`pos_*`): `pos_size` signed, base units for spot, contracts for derivatives;
     `pos_multiplier` base units per contract (1 for spot); `pos_avg_entry` in quote currency per
-    base unit; `pos_realized_today` USD, realized since 00:00 UTC.
+    base unit; `pos_realized_today` USD, realized since 00:00 UTC; `pos_venue_mark` the mark
+    the holding venue reported with a derivative position (quote currency per base unit, the
+    price its margin engine uses), NaN when it reported none (then the symbol's headline mark
+    values the row). Spot rows ignore it: spot is valued at the pricing order's price.
 
     Balance rows (`bal_*`): `bal_amount` signed units of `bal_asset` held at (venue, account).
     """
@@ -85,6 +88,8 @@ class Book:
     bal_account: IntArray
     bal_asset: IntArray
     bal_amount: FloatArray
+    # default (empty): no row has a venue mark
+    pos_venue_mark: FloatArray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         for table in ("symbols", "venues", "accounts", "strategies", "assets"):
@@ -123,6 +128,7 @@ class Book:
             raise ValueError("pos_multiplier: must be > 0")
         if (self.pos_avg_entry < 0).any():
             raise ValueError("pos_avg_entry: must be >= 0")
+        _set(self, "pos_venue_mark", _optional_prices("pos_venue_mark", self.pos_venue_mark, n))
 
     def _check_balance_rows(self) -> None:
         n = np.asarray(self.bal_amount).reshape(-1).shape[0]
@@ -326,6 +332,20 @@ def _ascending(name: str, values: object, length: int) -> FloatArray:
     if (np.diff(array) < 0).any():
         raise ValueError(f"{name}: must be ascending")
     return array
+
+
+def _optional_prices(name: str, values: object, length: int) -> FloatArray:
+    """Prices > 0 where given, NaN for "none"; infinity and prices <= 0 are refused. An empty
+    column stands for "none for every row"."""
+    array = np.array(values, dtype=np.float64, copy=True).reshape(-1)
+    if array.shape[0] == 0:
+        array = np.full(length, np.nan)
+    if array.shape[0] != length:
+        raise ValueError(f"{name}: expected {length} values, got {array.shape[0]}")
+    given = ~np.isnan(array)
+    if np.isinf(array).any() or (array[given] <= 0).any():
+        raise ValueError(f"{name}: must be > 0 and finite, or NaN for none")
+    return frozen(array)  # type: ignore[return-value]
 
 
 def _set(instance: object, name: str, value: object) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from riskmonitor.engine._arrays import NO_INDEX, BoolArray, FloatArray, IntArray
 from riskmonitor.engine.inputs import Book, Kind, Marks
+from riskmonitor.engine.outputs import VenueBasis
 
 FRESH, STALE, MISSING = 0, 1, 2
 STATUS_NAMES = ("fresh", "stale", "missing")
@@ -71,6 +72,35 @@ def valuation(book: Book, marks: ResolvedMarks) -> Valuation:
     quote_usd = asset_usd[book.symbol_quote]
     return Valuation(
         marks=marks, asset_usd=asset_usd, quote_usd=quote_usd, mark_usd=marks.price * quote_usd
+    )
+
+
+def row_prices(book: Book, value: Valuation) -> FloatArray:
+    """The price each position row is valued at (quote ccy per base unit): a derivative at the
+    mark its own venue reported (the price that venue's margin engine uses, so its unrealized
+    P&L is the venue's), a spot row, or a derivative without a venue mark, at the symbol's
+    headline mark from the pricing order. NaN where neither exists."""
+    headline = value.marks.price[book.pos_symbol]
+    own = is_derivative(book) & ~np.isnan(book.pos_venue_mark)
+    prices: FloatArray = np.where(own, book.pos_venue_mark, headline)
+    return prices
+
+
+def venue_basis(book: Book, value: Valuation) -> VenueBasis:
+    """Per (symbol, venue) with a derivative carrying a venue mark: that mark against the
+    symbol's headline. Accounts of one venue share its mark; the first row's is kept."""
+    rows = np.flatnonzero(is_derivative(book) & ~np.isnan(book.pos_venue_mark))
+    cell = book.pos_symbol[rows] * len(book.venues) + book.pos_venue[rows]
+    _, first = np.unique(cell, return_index=True)
+    kept = rows[first]
+    symbols = book.pos_symbol[kept]
+    return VenueBasis(
+        symbols=book.symbols,
+        venues=book.venues,
+        symbol_index=symbols,
+        venue_index=book.pos_venue[kept],
+        mark=book.pos_venue_mark[kept],
+        headline=value.marks.price[symbols],
     )
 
 

@@ -136,6 +136,47 @@ class VenuePositions(JsonMixin):
 
 
 @dataclass(frozen=True)
+class VenueBasis(JsonMixin):
+    """The mark each venue's margin engine uses for a symbol against the headline mark.
+
+    One cell per (symbol, venue) holding a derivative with a venue mark. `mark` and `headline`
+    are in the symbol's quote currency per base unit; `basis` = mark - headline (same unit,
+    NaN without a headline); `basis_bps` = basis / headline * 10,000. `to_dict()`:
+    {symbol: {venue: {"mark", "headline", "basis", "basis_bps"}}}.
+    """
+
+    symbols: tuple[str, ...]
+    venues: tuple[str, ...]
+    symbol_index: IntArray
+    venue_index: IntArray
+    mark: FloatArray
+    headline: FloatArray
+
+    @property
+    def basis(self) -> FloatArray:
+        basis: FloatArray = self.mark - self.headline
+        return basis
+
+    @property
+    def basis_bps(self) -> FloatArray:
+        bps: FloatArray = self.basis / self.headline * 1e4
+        return bps
+
+    def to_dict(self) -> dict[str, JsonValue]:
+        result: dict[str, dict[str, JsonValue]] = {}
+        columns = [
+            cast(list[JsonValue], to_json(c))
+            for c in (self.mark, self.headline, self.basis, self.basis_bps)
+        ]
+        cells = zip(self.symbol_index.tolist(), self.venue_index.tolist(), *columns, strict=True)
+        for s, v, mark, headline, basis, bps in cells:
+            result.setdefault(self.symbols[s], {})[self.venues[v]] = {
+                "mark": mark, "headline": headline, "basis": basis, "basis_bps": bps,
+            }  # fmt: skip
+        return dict(result)
+
+
+@dataclass(frozen=True)
 class PnlSummary(JsonMixin):
     """Portfolio P&L and equity, USD.
 
@@ -295,6 +336,7 @@ class RiskAssessment(JsonMixin):
     as_of: float
     symbols: SymbolTable
     venue_positions: VenuePositions
+    basis: VenueBasis
     deltas: DeltaTable
     pnl: PnlSummary
     exposure: ExposureSummary

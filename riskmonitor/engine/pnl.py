@@ -1,7 +1,8 @@
 """Mark-to-market P&L, equity and daily P&L net of transfers (USD, float64).
 
 Signs: P&L > 0 is a gain. Unrealized P&L of a row = (mark - avg_entry) * size * multiplier,
-converted from quote currency to USD with the quote's own price. Rows without a mark get NaN
+converted from quote currency to USD with the quote's own price; a derivative's mark is its own
+venue's (`marks.row_prices`). Rows without a mark get NaN
 here and are left out of every sum (the assessment lists them).
 """
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from riskmonitor.engine._arrays import FloatArray
 from riskmonitor.engine.inputs import Book, EquitySeries
-from riskmonitor.engine.marks import Valuation, is_derivative
+from riskmonitor.engine.marks import Valuation, is_derivative, row_prices
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -38,9 +39,9 @@ class DailyPnl:
 
 
 def row_unrealized(book: Book, value: Valuation) -> FloatArray:
-    """Unrealized P&L per position row, USD; NaN where the symbol has no mark."""
+    """Unrealized P&L per position row, USD; NaN where the row has no price."""
     s = book.pos_symbol
-    per_unit = value.marks.price[s] - book.pos_avg_entry
+    per_unit = row_prices(book, value) - book.pos_avg_entry
     return per_unit * book.pos_size * book.pos_multiplier * value.quote_usd[s]
 
 

@@ -3,7 +3,8 @@
 An asset's factor f = 1 + relative shock, or new price / current USD price for an absolute
 shock. Balances move by amount * usd_price * (f - 1). A derivative on BASE-QUOTE with
 q = size * multiplier * quote_usd moves by q * (mark * (f_base - 1) - entry * (f_quote - 1)),
-the change of its USD unrealized P&L when base and quote USD prices are both shocked.
+the change of its USD unrealized P&L when base and quote USD prices are both shocked; `mark` is
+the row's own venue mark where it has one (`marks.row_prices`), as in its unrealized P&L.
 Spot position rows are not revalued separately: their holdings are in the balances.
 """
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from riskmonitor.engine._arrays import BoolArray, FloatArray
 from riskmonitor.engine.inputs import Book
-from riskmonitor.engine.marks import Valuation, is_derivative
+from riskmonitor.engine.marks import Valuation, is_derivative, row_prices
 from riskmonitor.engine.outputs import StressResult
 from riskmonitor.engine.params import StressScenario
 from riskmonitor.engine.pnl import balance_values
@@ -50,7 +51,8 @@ def asset_sensitivities(book: Book, value: Valuation, valued: BoolArray) -> Floa
     rows = np.flatnonzero(is_derivative(book) & valued)
     s = book.pos_symbol[rows]
     q = book.pos_size[rows] * book.pos_multiplier[rows] * value.quote_usd[s]
-    base = np.bincount(book.symbol_base[s], weights=q * value.marks.price[s], minlength=n)
+    price = row_prices(book, value)[rows]
+    base = np.bincount(book.symbol_base[s], weights=q * price, minlength=n)
     quote = np.bincount(book.symbol_quote[s], weights=q * book.pos_avg_entry[rows], minlength=n)
     held = np.bincount(book.bal_asset, weights=balance_usd, minlength=n)
     sensitivities: FloatArray = held + base - quote

@@ -71,8 +71,19 @@ def _add_trade(book: Book, trade: Trade, asset_aliases: Mapping[str, str]) -> Bo
         pos_multiplier=np.append(book.pos_multiplier, trade.multiplier),
         pos_avg_entry=np.append(book.pos_avg_entry, trade.price),
         pos_realized_today=np.append(book.pos_realized_today, 0.0),
+        pos_venue_mark=np.append(book.pos_venue_mark, _venue_mark(book, trade, s, venue)),
     )
     return _spot_legs(book, trade, s, venue, account) if trade.kind == Kind.SPOT else book
+
+
+def _venue_mark(book: Book, trade: Trade, s: int, venue: int) -> float:
+    """A derivative trade at a venue that already reported a mark for the symbol is valued
+    at that mark, like the venue's other positions; otherwise (and for spot) none."""
+    if trade.kind != Kind.DERIVATIVE:
+        return float("nan")
+    same = (book.pos_symbol == s) & (book.pos_venue == venue) & ~np.isnan(book.pos_venue_mark)
+    found = np.flatnonzero(same)
+    return float(book.pos_venue_mark[found[0]]) if found.size else float("nan")
 
 
 def _spot_legs(book: Book, trade: Trade, s: int, venue: int, account: int) -> Book:

@@ -99,6 +99,10 @@ class InstrumentRow:
     tick_size: Decimal
     lot_size: Decimal
     active: bool
+    # The venue's trading fees for our account, fractions of notional (0.001 = 10 bps); None
+    # when they were not read (no account of that market, or the fee request failed).
+    maker_fee: Decimal | None = None
+    taker_fee: Decimal | None = None
 
 
 @dataclass(frozen=True)

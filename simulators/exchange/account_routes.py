@@ -8,6 +8,7 @@ from simulators.exchange import errors, matching, payloads
 from simulators.exchange.context import Context
 from simulators.exchange.state import Order
 from simulators.exchange.venue import Venue
+from simulators.numbers import fixed
 
 _BRACKETS = [  # notional floors and maintenance margin ratios, a short Binance-like ladder
     (1, 125, 0, 50_000, "0.004", 0),
@@ -84,6 +85,46 @@ def leverage_bracket(venue: Venue, ctx: Context) -> Any:
         if wanted in (None, symbol)
     ]
     return rows[0] if wanted else rows
+
+
+def spot_trade_fees(venue: Venue, ctx: Context) -> list[dict[str, Any]]:
+    """`/sapi/v1/asset/tradeFee` (ccxt `fetch_trading_fees`): the venue's spot fees, per
+    symbol (`symbol=` narrows to one; -1121 for an unknown one)."""
+    wanted = ctx.params.get("symbol")
+    if wanted:
+        venue.market("spot", wanted)
+    fees = venue.spec.fees
+    return [
+        {"symbol": s, "makerCommission": fixed(fees.spot_maker),
+         "takerCommission": fixed(fees.spot_taker)}
+        for (k, s) in venue.markets
+        if k == "spot" and wanted in (None, s)
+    ]  # fmt: skip
+
+
+def futures_commission_rate(venue: Venue, ctx: Context) -> dict[str, Any]:
+    """`/fapi/v1/commissionRate` (ccxt `fetch_trading_fee` on a perpetual): one symbol's
+    futures fees; `symbol` is required, as on Binance."""
+    symbol = ctx.params.get("symbol")
+    if not symbol:
+        raise errors.missing_param("symbol")
+    venue.market("futures", symbol)
+    fees = venue.spec.fees
+    return {
+        "symbol": symbol,
+        "makerCommissionRate": fixed(fees.futures_maker),
+        "takerCommissionRate": fixed(fees.futures_taker),
+    }
+
+
+def futures_account_config(venue: Venue, ctx: Context) -> dict[str, Any]:
+    """`/fapi/v1/accountConfig` (ccxt `fetch_trading_fees` for linear markets, which maps
+    `feeTier` onto its own table of Binance's tiers): tier 0, trading allowed."""
+    return {
+        "feeTier": 0, "canTrade": True, "canDeposit": True, "canWithdraw": True,
+        "dualSidePosition": False, "multiAssetsMargin": False, "tradeGroupId": -1,
+        "updateTime": 0,
+    }  # fmt: skip
 
 
 def _order_payload(order: Order) -> dict[str, Any]:

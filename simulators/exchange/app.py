@@ -87,6 +87,7 @@ def _routes() -> dict[tuple[str, str], Route]:
         ("GET", "/sapi/v1/margin/isolated/allPairs"): Route(
             acct.no_margin_pairs, spot, True, _fixed(10)
         ),
+        ("GET", "/sapi/v1/asset/tradeFee"): Route(acct.spot_trade_fees, spot, True, _fixed(1)),
         ("GET", "/fapi/v1/ping"): Route(mkt.ping, fut, False, _fixed(1)),
         ("GET", "/fapi/v1/time"): Route(mkt.server_time, fut, False, _fixed(1)),
         ("GET", "/fapi/v1/exchangeInfo"): Route(mkt.exchange_info, fut, False, _fixed(1)),
@@ -96,6 +97,10 @@ def _routes() -> dict[tuple[str, str], Route]:
         ("GET", "/fapi/v1/klines"): Route(mkt.klines, fut, False, _kline_weight),
         ("GET", "/fapi/v1/premiumIndex"): Route(mkt.premium_index, fut, False, _fixed(1)),
         ("GET", "/fapi/v1/leverageBracket"): Route(acct.leverage_bracket, fut, True, _fixed(1)),
+        ("GET", "/fapi/v1/commissionRate"): Route(
+            acct.futures_commission_rate, fut, True, _fixed(20)
+        ),
+        ("GET", "/fapi/v1/accountConfig"): Route(acct.futures_account_config, fut, True, _fixed(5)),
         ("GET", "/fapi/v2/account"): Route(acct.futures_account_v2, fut, True, _fixed(5)),
         ("GET", "/fapi/v3/account"): Route(acct.futures_account_v3, fut, True, _fixed(5)),
         ("GET", "/fapi/v2/balance"): Route(acct.futures_balance, fut, True, _fixed(5)),

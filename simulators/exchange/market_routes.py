@@ -38,7 +38,11 @@ def _rate_limits(venue: Venue) -> list[dict[str, Any]]:
 
 def _filters(market: Market) -> list[dict[str, Any]]:
     spec = market.spec
-    lot = {"minQty": str(spec.min_qty), "maxQty": "9000", "stepSize": str(spec.step_size)}
+    lot = {
+        "minQty": str(spec.min_qty),
+        "maxQty": str(spec.max_qty),
+        "stepSize": str(spec.step_size),
+    }
     notional_key = "minNotional" if market.kind == "spot" else "notional"
     return [
         {

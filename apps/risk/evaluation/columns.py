@@ -12,6 +12,7 @@ likewise gives what `build_marks` gives.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,7 @@ class PositionColumns:
     multiplier: list[float] = field(default_factory=list)
     realized_today: list[float] = field(default_factory=list)
     strategy: list[str] = field(default_factory=list)
+    venue_mark: list[float] = field(default_factory=list)  # NaN: the venue reported none
 
     def __len__(self) -> int:
         return len(self.size)
@@ -66,8 +68,10 @@ class PositionColumns:
         avg_entry: list[float],
         multiplier: list[float] | None = None,
         realized_today: list[float] | None = None,
+        venue_mark: list[float] | None = None,
     ) -> PositionColumns:
-        """Rows of one kind from per-row lists; a missing multiplier is 1, missing realized 0."""
+        """Rows of one kind from per-row lists; a missing multiplier is 1, missing realized 0,
+        missing venue marks NaN (none)."""
         n = len(size)
         return cls(
             venue=[a.venue for a in accounts],
@@ -79,6 +83,7 @@ class PositionColumns:
             multiplier=[1.0] * n if multiplier is None else multiplier,
             realized_today=[0.0] * n if realized_today is None else realized_today,
             strategy=[a.strategy for a in accounts],
+            venue_mark=[math.nan] * n if venue_mark is None else venue_mark,
         )
 
     def extend(self, other: PositionColumns) -> None:
@@ -94,6 +99,7 @@ class PositionColumns:
             return {}
         columns: dict[str, list[Any]] = {name: getattr(self, name) for name in POSITION_FIELDS}
         columns["kind"] = list(map(KIND_NAMES.__getitem__, self.kind))
+        columns["venue_mark"] = [None if math.isnan(m) else m for m in self.venue_mark]
         return columns
 
 
@@ -187,6 +193,7 @@ def book_from_columns(
         bal_account=_remap(bal_account, skeleton.accounts),
         bal_asset=_remap(bal_asset, skeleton.assets),
         bal_amount=np.array(balances.amount, dtype=np.float64),
+        pos_venue_mark=np.array(positions.venue_mark, dtype=np.float64),
     )
 
 

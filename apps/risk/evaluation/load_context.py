@@ -22,6 +22,7 @@ class Notes:
     missing_accounts: list[str] = field(default_factory=list)
     open_orders: dict[str, int] = field(default_factory=dict)
     history_instruments: dict[str, str] = field(default_factory=dict)
+    hedge_fee_unknown: list[str] = field(default_factory=list)  # no taker fee reported yet
 
     def flags(self) -> list[str]:
         named = {

@@ -136,7 +136,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         backtest=backtest_series(closing, first_record_day(day_start.timestamp(), window),
                                  end_day),
         transfers=_transfers(ctx, sources.external_transfers(ids, since)),
-        market=_market_rows(instruments, sources.market_facts(list(instruments.values()))),
+        market=_market_rows(ctx, instruments, sources.market_facts(list(instruments.values()))),
         input_as_of=input_as_of,
         stale_sources=sources.stale_inputs(
             accounts, newest, as_of=as_of, grace_seconds=settings.staleness_seconds
@@ -269,17 +269,24 @@ def _transfers(
     return result
 
 
-def _market_rows(history: dict[str, int], facts: dict[int, MarketFacts]) -> dict[str, MarketRow]:
-    """Hedging facts per symbol, from its history instrument's latest price."""
+def _market_rows(
+    ctx: LoadContext, history: dict[str, int], facts: dict[int, MarketFacts]
+) -> dict[str, MarketRow]:
+    """Hedging facts per symbol, from its history instrument's latest price and the taker
+    fee the venue reported for it (a hedge is a market order); a symbol whose venue has not
+    reported one is costed without a fee and listed in `hedge_fee_unknown`."""
     rows = {}
     for symbol, instrument in history.items():
         p = facts[instrument]
         half_spread = 0.0
         if p.bid and p.ask and p.ask >= p.bid > 0:
             half_spread = (p.ask - p.bid) / (p.ask + p.bid) * 1e4
+        if p.taker_fee is None:
+            ctx.notes.hedge_fee_unknown.append(symbol)
         rows[symbol] = MarketRow(
-            liquidity=p.quote_volume_24h or 0.0, lot_size=p.lot_size, half_spread_bps=half_spread
-        )
+            liquidity=p.quote_volume_24h or 0.0, lot_size=p.lot_size,
+            fee_bps=(p.taker_fee or 0.0) * 1e4, half_spread_bps=half_spread,
+        )  # fmt: skip
     return rows
 
 

@@ -5,6 +5,7 @@ position lines with the venue-reported realized P&L of today."""
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -122,26 +123,41 @@ def _opening_price(
     return 0.0 if best is None else best
 
 
+def _venue_mark(mark: float) -> float:
+    # a line stored without a usable mark (0) is valued at the headline mark instead
+    return mark if mark > 0 else math.nan
+
+
 def derivative_rows(
     ctx: LoadContext,
     accounts: Sequence[AccountRef],
-    lines: Sequence[tuple[int, str, str, float, float, float]],
+    lines: Sequence[tuple[int, str, str, float, float, float, float]],
     by_snapshot: dict[int, AccountRef],
 ) -> PositionColumns:
-    """A derivative row per futures position line, plus a size-0 row per (account,
-    instrument) closed today with realized P&L (so realized today is not lost). Realized P&L
-    is matched per instrument (account, venue symbol), not per canonical symbol."""
+    """A derivative row per futures position line, valued at the mark the venue reported with
+    it (its margin engine's, so the row's unrealized P&L is the venue's), plus a size-0 row per
+    (account, instrument) closed today with realized P&L (so realized today is not lost).
+    Realized P&L is matched per instrument (account, venue symbol), not per canonical symbol."""
     futures = {a.id: a for a in accounts if a.market == "futures"}
     realized = sources.derivative_realized_since(list(futures), ctx.day_start)
     # In line order, so unmapped symbols are noted in the order they appear.
     canonical = {raw: ctx.canonical(raw) for raw in dict.fromkeys(line[1] for line in lines)}
     kept = [
-        (by_snapshot[s], symbol, raw, venue_symbol, contracts, contract_size, entry)
-        for s, raw, venue_symbol, contracts, contract_size, entry in lines
+        (
+            by_snapshot[s],
+            symbol,
+            raw,
+            venue_symbol,
+            contracts,
+            contract_size,
+            entry,
+            _venue_mark(mark),
+        )
+        for s, raw, venue_symbol, contracts, contract_size, entry, mark in lines
         if (symbol := canonical[raw]) is not None and not contract_size <= 0
     ]
-    owners, symbols, raws, venue_symbols, contracts, contract_sizes, entries = (
-        (list(c) for c in zip(*kept, strict=True)) if kept else ([], [], [], [], [], [], [])
+    owners, symbols, raws, venue_symbols, contracts, contract_sizes, entries, marks = (
+        (list(c) for c in zip(*kept, strict=True)) if kept else ([], [], [], [], [], [], [], [])
     )
     # Most cycles have no realized P&L yet: no lookup per line then.
     keys = (
@@ -151,6 +167,7 @@ def derivative_rows(
     rows = PositionColumns.of(
         owners, symbols, Kind.DERIVATIVE, contracts, entries, contract_sizes,
         [realized.get(key, 0.0) for key in keys] if realized else [0.0] * len(kept),
+        marks,
     )  # fmt: skip
     seen = set(keys)
     closed = [

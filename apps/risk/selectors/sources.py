@@ -166,9 +166,9 @@ def balance_lines(snapshot_ids: Sequence[int]) -> list[tuple[int, str, str, floa
 
 def position_lines(
     snapshot_ids: Sequence[int],
-) -> list[tuple[int, str, str, float, float, float]]:
+) -> list[tuple[int, str, str, float, float, float, float]]:
     """(snapshot id, canonical symbol, venue symbol, signed contracts, contract size, entry
-    price)."""
+    price, the mark the venue reported with the position)."""
     return fetch_rows(
         PositionLine.objects.filter(_any_of("snapshot_id", snapshot_ids))
         .order_by("snapshot_id", "venue_symbol")
@@ -179,6 +179,7 @@ def position_lines(
             _float("contracts"),
             _float("contract_size"),
             _float("entry_price"),
+            _float("mark_price"),
         )
     )
 
@@ -213,12 +214,14 @@ class LatestPrices:
 
 
 class MarketFacts(NamedTuple):
-    """What hedging needs of an instrument: top of book, 24 h volume, lot size."""
+    """What hedging needs of an instrument: top of book, 24 h volume, lot size, and our
+    taker fee there (a fraction of notional; None until the venue reported it)."""
 
     bid: float | None
     ask: float | None
     quote_volume_24h: float | None
     lot_size: float
+    taker_fee: float | None = None
 
 
 def latest_prices() -> LatestPrices:
@@ -239,11 +242,12 @@ def latest_prices() -> LatestPrices:
 
 
 def market_facts(instrument_ids: Sequence[int]) -> dict[int, MarketFacts]:
-    """Bid, ask, 24 h quote volume and lot size of the given instruments' latest prices."""
+    """Bid, ask, 24 h quote volume, lot size and taker fee of the given instruments' latest
+    prices."""
     rows = fetch_rows(
         Price.objects.filter(_any_of("instrument_id", instrument_ids)).values_list(
             "instrument_id", _float("bid"), _float("ask"), _float("quote_volume_24h"),
-            _float("instrument__lot_size"),
+            _float("instrument__lot_size"), _float("instrument__taker_fee"),
         )
     )  # fmt: skip
     return {row[0]: MarketFacts(*row[1:]) for row in rows}

@@ -8,6 +8,7 @@ partial or unvalidated data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -99,7 +100,12 @@ class ExchangeConnector(Protocol):
         self, kind: str, venue_symbol: str, interval: str, since_ms: int, until_ms: int
     ) -> Pulled[CandleRow]: ...
 
-    def fetch_instruments(self) -> Pulled[InstrumentRow]: ...
+    def fetch_instruments(
+        self, fee_creds: Mapping[str, Creds] | None = None
+    ) -> Pulled[InstrumentRow]:
+        """Instrument specs; with `fee_creds` (market -> an account's credentials) also the
+        trading fees of each market, on the same slow schedule."""
+        ...
 
 
 class CustodianConnector(Protocol):

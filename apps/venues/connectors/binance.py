@@ -11,9 +11,11 @@ Real Binance: leave the venue's base URL empty and give read-only keys; ccxt's o
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -52,6 +54,7 @@ API_PREFIXES = {
     "papi": "/papi/v1",
     "papiV2": "/papi/v2",
 }
+log = logging.getLogger(__name__)
 CCXT_OPTIONS = {"fetchMarkets": ["spot", "linear"], "fetchCurrencies": False}
 
 # Request weight per path (Binance's documented weights; the larger of spot/futures when a
@@ -71,6 +74,8 @@ _WEIGHTS: dict[str, tuple[int, int]] = {  # path -> (with symbol, without symbol
     "/fapi/v3/positionRisk": (5, 5),
     "/fapi/v1/openOrders": (1, 40),
     "/fapi/v1/userTrades": (5, 5),
+    "/sapi/v1/asset/tradeFee": (1, 1),
+    "/fapi/v1/commissionRate": (20, 20),
 }
 DEFAULT_WEIGHT = 20
 
@@ -96,7 +101,8 @@ def request_budget(api_key: str, path: str, api: Any, params: dict[str, Any]) ->
     """The rate-budget key (our API key's id when signed, else our IP) and weight of a request
     named as ccxt names it (path, api group, params)."""
     group = api[0] if isinstance(api, list) else str(api)
-    signed = "rivate" in group  # private, fapiPrivate, fapiPrivateV3: sent with the key
+    # private, fapiPrivate, fapiPrivateV3 and every sapi group: sent with the key
+    signed = "rivate" in group or group.startswith("sapi")
     query = urlencode({k: params[k] for k in ("symbol", "limit") if params.get(k)})
     weight = request_weight(f"{API_PREFIXES.get(group, '')}/{path}?{query}")
     return (key_id(api_key) if signed else "ip"), weight
@@ -321,7 +327,14 @@ class BinanceConnector:
 
         return self._call("candles", ("", ""), work)
 
-    def fetch_instruments(self) -> parse.Pulled[parse.InstrumentRow]:
+    def fetch_instruments(
+        self, fee_creds: Mapping[str, tuple[str, str]] | None = None
+    ) -> parse.Pulled[parse.InstrumentRow]:
+        """Instrument specs, and with `fee_creds` (market -> credentials of one of our
+        accounts) the account's trading fees, read on the instruments' slow schedule. A failed
+        fee request leaves those fees None (the stored ones stay) rather than failing the
+        instruments every other read depends on."""
+
         def work(client: _Client) -> parse.Pulled[parse.InstrumentRow]:
             spot = parse.spot_instruments(client.public_get_exchangeinfo())
             perp = parse.perp_instruments(client.fapipublic_get_exchangeinfo())
@@ -331,4 +344,53 @@ class BinanceConnector:
                 {**spot.watermarks, **perp.watermarks},
             )
 
-        return self._call("instruments", ("", ""), work)
+        pulled: parse.Pulled[parse.InstrumentRow] = self._call("instruments", ("", ""), work)
+        if not fee_creds:
+            return pulled
+        rows = with_fees(pulled.rows, self._fees(fee_creds, pulled.rows))
+        return parse.Pulled(rows, pulled.as_of_ms, pulled.watermarks)
+
+    def _fees(
+        self, fee_creds: Mapping[str, tuple[str, str]], rows: list[parse.InstrumentRow]
+    ) -> dict[str, parse.FeeRates]:
+        """Fees per instrument kind; a market whose request failed is absent (logged)."""
+        fees: dict[str, parse.FeeRates] = {}
+        for market, creds in fee_creds.items():
+            kind = "spot" if market == "spot" else "perpetual"
+            symbols = [r.venue_symbol for r in rows if r.kind == kind and r.active]
+            try:
+                fees[kind] = self.fetch_trading_fees(creds, market, symbols)
+            except SourceError as exc:
+                log.warning("trading fees not read", extra={"market": market, "error": str(exc)})
+        return fees
+
+    def fetch_trading_fees(
+        self, creds: tuple[str, str], market: str, venue_symbols: list[str]
+    ) -> parse.FeeRates:
+        """The account's maker and taker fee per symbol: spot in one request (what ccxt's
+        `fetch_trading_fees` sends), a perpetual per request (ccxt's `fetch_trading_fee`:
+        its linear `fetch_trading_fees` reads only a fee tier and maps it onto ccxt's own
+        copy of Binance's tier table, not what this venue charges)."""
+        if market == "spot":
+            return self._call("fees", creds, lambda c: parse.spot_fees(c.sapi_get_asset_tradefee()))
+
+        def work(client: _Client) -> parse.FeeRates:
+            fees: parse.FeeRates = {}
+            for symbol in venue_symbols:
+                fees.update(
+                    parse.perp_fee(client.fapiprivate_get_commissionrate({"symbol": symbol}))
+                )
+            return fees
+
+        return self._call("fees", creds, work)
+
+
+def with_fees(
+    rows: list[parse.InstrumentRow], fees: Mapping[str, parse.FeeRates]
+) -> list[parse.InstrumentRow]:
+    """The rows with the fees read for their kind and symbol; others keep None."""
+    result = []
+    for row in rows:
+        rate = fees.get(row.kind, {}).get(row.venue_symbol)
+        result.append(row if rate is None else replace(row, maker_fee=rate[0], taker_fee=rate[1]))
+    return result

@@ -345,3 +345,37 @@ def spot_instruments(payload: Any) -> Pulled[InstrumentRow]:
 
 def perp_instruments(payload: Any) -> Pulled[InstrumentRow]:
     return _exchange_info(payload, "perpetual", lambda r: r.get("contractType") == "PERPETUAL")
+
+
+FeeRates = dict[str, tuple[Decimal, Decimal]]  # venue symbol -> (maker, taker), fractions
+
+
+def _fee_rate(row: Mapping[str, Any], name: str, where: str) -> Decimal:
+    rate = v.non_negative(row, name, where)
+    if rate >= 1:
+        raise PayloadRejected(f"{where}.{name}: a fee of 100% or more is not a fee: {rate}")
+    return rate
+
+
+def spot_fees(payload: Any) -> FeeRates:
+    """sapi/v1/asset/tradeFee: the account's spot maker and taker fee of every symbol."""
+    fees: FeeRates = {}
+    for n, raw in enumerate(v.rows(payload, "tradeFee")):
+        where = f"tradeFee[{n}]"
+        row = v.mapping(raw, where)
+        fees[v.text(row, "symbol", where)] = (
+            _fee_rate(row, "makerCommission", where),
+            _fee_rate(row, "takerCommission", where),
+        )
+    return fees
+
+
+def perp_fee(payload: Any) -> FeeRates:
+    """fapi/v1/commissionRate: one perpetual's maker and taker fee for the account."""
+    row = v.mapping(payload, "commissionRate")
+    return {
+        v.text(row, "symbol", "commissionRate"): (
+            _fee_rate(row, "makerCommissionRate", "commissionRate"),
+            _fee_rate(row, "takerCommissionRate", "commissionRate"),
+        )
+    }

@@ -227,6 +227,20 @@ def _probe_if_half_open(plan: VenuePlan, probe: Callable[[], Pulled[Any]]) -> bo
     return _timed("probe", None, (), probe).error is None
 
 
+def _fee_credentials(plan: VenuePlan) -> dict[str, tuple[str, str]]:
+    """Per market (spot, futures), the credentials of the first account whose secrets are
+    set: trading fees are the account's, read with the instruments (the slow schedule)."""
+    found: dict[str, tuple[str, str]] = {}
+    for acct in plan.accounts:
+        if acct.market in found:
+            continue
+        try:
+            found[acct.market] = _credentials(acct.api_key_env, acct.api_secret_env)
+        except SourceError:
+            continue  # that account's own calls report the missing secret
+    return found
+
+
 BATCHED_MIN_WEIGHT_PER_MINUTE = 6000
 
 
@@ -242,7 +256,8 @@ def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
     harvest = Harvest(plan, instruments=_followed(plan, plan.instruments))
     _probe_if_half_open(plan, conn.ping)
     if plan.refresh_instruments or not harvest.instruments:
-        outcome = _timed("instruments", None, (), conn.fetch_instruments)
+        fetch = partial(conn.fetch_instruments, _fee_credentials(plan))
+        outcome = _timed("instruments", None, (), fetch)
         harvest.outcomes.append(outcome)
         if outcome.pulled is not None:
             rows = [r for r in outcome.pulled.rows if r.active]

@@ -92,7 +92,7 @@ def test_it_liquidates_on_the_simulator_when_auto_liquidate_is_on(
     assert {(s.ccxt_symbol, s.side, s.amount) for s in closes} == {
         ("BTC/USDT:USDT", "buy", Decimal("2.5")), ("ETH/USDT:USDT", "buy", Decimal(35)),
         ("SOL/USDT:USDT", "sell", Decimal(100)), ("BTC/USDT", "sell", Decimal("3.5")),
-        ("ETH/USDT", "sell", Decimal(50)), ("SOL/USDT", "sell", Decimal(4000)),
+        ("ETH/USDT", "sell", Decimal(50)), ("SOL/USDT", "sell", Decimal(1200)),
     }  # fmt: skip
     assert all(s.venue_order_id for s in closes)
     _assert_flat(exchange_1)

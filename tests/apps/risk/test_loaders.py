@@ -11,7 +11,7 @@ import pytest
 from apps.marketdata.services import instruments_store
 from apps.monitoring.cycle import portfolio_cycle_run
 from apps.positions.models import AccountSnapshot
-from apps.venues.connectors.base import InstrumentRow
+from riskmonitor.lib.venue_rows import InstrumentRow
 from tests.apps.risk import factories as f
 from tests.apps.risk.conftest import NOW, Book
 

@@ -64,7 +64,13 @@ def test_it_stores_every_accounts_state_as_the_simulators_hold_it(
                 p["symbol"]: (Decimal(p["amount"]), Decimal(p["entry_price"]))
                 for p in state["futures"]["positions"]
             }
-            assert {p.symbol for p in snapshot.positions.all()} <= {"BTC-USD", "ETH-USD", "SOL-USD"}
+            assert {p.symbol for p in snapshot.positions.all()} <= {
+                "BTC-USD",
+                "ETH-USD",
+                "SOL-USD",
+                "BNB-USD",
+                "XRP-USD",
+            }
         assert snapshot.orders.count() == len(state["open_orders"])
         fills = Fill.objects.filter(account=snapshot.account)
         assert sorted(f.trade_id for f in fills) == sorted(str(f["id"]) for f in state["fills"])
@@ -111,7 +117,7 @@ def test_it_stores_prices_and_closed_candles_of_every_instrument(
     assert {(i.kind, i.venue_symbol, i.symbol) for i in instruments} == {
         (kind, f"{base}USDT", f"{base}-USD")
         for kind in ("spot", "perpetual")
-        for base in ("BTC", "ETH", "SOL")
+        for base in ("BTC", "ETH", "SOL", "BNB", "XRP")
     }
     for symbol, sim in state["prices"].items():
         spot = Price.objects.get(
@@ -200,7 +206,7 @@ def test_it_asks_for_all_symbols_at_once_when_the_budget_allows(
     requests_seen = venues["exchange-1"].state()["requests"]["by_endpoint"]
     assert requests_seen["GET /api/v3/ticker/24hr"] == 1
     assert requests_seen["GET /api/v3/openOrders"] == 1
-    assert Price.objects.filter(instrument__venue__name="exchange-1").count() == 6
+    assert Price.objects.filter(instrument__venue__name="exchange-1").count() == 10
 
 
 @pytest.mark.django_db

@@ -104,3 +104,18 @@ def test_it_bounds_and_escapes_excerpts() -> None:
 
     assert len(shown) == 2048
     assert "\x00" not in shown
+
+
+def test_it_parses_trading_fees_as_exact_decimals() -> None:
+    spot = [{"symbol": "BTCUSDT", "makerCommission": "0.00075", "takerCommission": "0.001"}]
+    perp = {"symbol": "BTCUSDT", "makerCommissionRate": "0.0002", "takerCommissionRate": "0.0004"}
+
+    assert parse.spot_fees(spot) == {"BTCUSDT": (Decimal("0.00075"), Decimal("0.001"))}
+    assert parse.perp_fee(perp) == {"BTCUSDT": (Decimal("0.0002"), Decimal("0.0004"))}
+
+
+@pytest.mark.parametrize("value", ["-0.001", "1", "NaN", "abc"])
+def test_it_refuses_a_fee_that_is_not_a_fraction_of_notional(value: str) -> None:
+    row = {"symbol": "BTCUSDT", "makerCommission": "0.001", "takerCommission": value}
+    with pytest.raises(PayloadRejected, match="takerCommission"):
+        parse.spot_fees([row])

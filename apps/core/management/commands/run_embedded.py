@@ -30,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.RISK_MONITOR["PORT"])
         parser.add_argument("--no-simulators", action="store_true")
-        parser.add_argument("--scenario", default="simulators/scenarios/default.yaml")
+        # unset: the scenario RISK_MONITOR_SCENARIO names (default: simulators' default.yaml)
+        parser.add_argument("--scenario", default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.MODE != "embedded":
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 "run_embedded: unset DATABASE_URL and REDIS_URL (stack mode uses "
                 "the Procfile: make run)"
             )
-        children = [] if options["no_simulators"] else _start_simulators(options["scenario"])
+        children = [] if options["no_simulators"] else _start_simulators(_scenario(options))
         scheduler = InProcessScheduler()
         grpc_server = None
         try:
@@ -50,6 +51,26 @@ class Command(BaseCommand):
             if grpc_server is not None:
                 grpc_server.stop(grace=2)
             _stop_all(children)
+
+
+def _scenario(options: dict[str, Any]) -> str:
+    """--scenario, else RISK_MONITOR_SCENARIO: a scenario of the simulators' folder by name
+    (default, stressed, minimal) or a YAML file's path. Resolved here, not by importing the
+    simulators: the monitor and the outside world share data files, never code."""
+    if options["scenario"]:
+        return str(options["scenario"])
+    value = os.environ.get(SCENARIO_ENV, "").strip() or "default"
+    if "/" in value or value.endswith((".yaml", ".yml")):
+        return value
+    path = SCENARIOS_DIR / f"{value}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
+        raise CommandError(f"{SCENARIO_ENV}: no scenario {value!r} (known: {known}, or a path)")
+    return str(path)
+
+
+SCENARIO_ENV = "RISK_MONITOR_SCENARIO"
+SCENARIOS_DIR = Path(settings.BASE_DIR) / "simulators" / "scenarios"
 
 
 def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:

@@ -53,6 +53,7 @@ def _random_book(
             kind=rng.choice([Kind.SPOT, Kind.DERIVATIVE]), size=rng.uniform(-5, 5),
             avg_entry=rng.uniform(1, 100), multiplier=rng.choice([1.0, 0.01]),
             realized_today=rng.uniform(-1, 1), strategy=account.strategy,
+            venue_mark=rng.uniform(1, 100),
         ))  # fmt: skip
     lines = [
         BalanceRow(f"venue-{rng.randrange(6)}", f"acct-{rng.randrange(8)}",
@@ -116,6 +117,13 @@ def test_it_writes_the_columns_as_json_with_the_kind_by_name() -> None:
     assert PositionColumns().as_json() == {}
     assert columns.as_json()["kind"] == [row.kind.name.lower() for row in rows]
     assert columns.row(2) == rows[2]
+
+
+def test_it_writes_a_missing_venue_mark_as_null() -> None:
+    rows, _ = _random_book(8, 2, 0)
+    columns = _columns_of(rows)
+    columns.venue_mark[1] = float("nan")
+    assert columns.as_json()["venue_mark"] == [rows[0].venue_mark, None]
 
 
 def test_it_builds_the_same_marks_as_the_row_builder() -> None:
