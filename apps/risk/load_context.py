@@ -22,6 +22,8 @@ class Notes:
     missing_accounts: list[str] = field(default_factory=list)
     open_orders: dict[str, int] = field(default_factory=dict)
     history_instruments: dict[str, str] = field(default_factory=dict)
+    # the day's opening equity is a stored sample from long before 00:00 (apps.risk.start_of_day)
+    old_day_mark: bool = False
 
     def flags(self) -> list[str]:
         named = {
@@ -30,7 +32,8 @@ class Notes:
             "unpriced_transfers": self.unpriced_transfers,
             "missing_account_snapshot": self.missing_accounts,
         }
-        return [flag for flag, items in named.items() if items]
+        flags = [flag for flag, items in named.items() if items]
+        return [*flags, "start_of_day_mark_old"] if self.old_day_mark else flags
 
 
 @dataclass

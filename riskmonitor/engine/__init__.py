@@ -28,6 +28,7 @@ from riskmonitor.engine.inputs import (
     MarketInfo,
     Marks,
     PriceHistory,
+    StartOfDayEquity,
 )
 from riskmonitor.engine.limits import opening_level, severity, utilization
 from riskmonitor.engine.outputs import (
@@ -79,6 +80,7 @@ __all__ = [
     "PnlTable",
     "PositionRow",
     "PriceHistory",
+    "StartOfDayEquity",
     "QuoteRow",
     "RiskAssessment",
     "StressResult",
