@@ -125,7 +125,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     equity_read, closing = _snapshot_history(portfolio_id, as_of, day_start, window)
     equity = path_samples(equity_read)
     start_of_day = _start_of_day(ctx, _day_mark(equity_read, day_start.timestamp()),
-                                 accounts, balance_raw)  # fmt: skip
+                                 accounts, balance_raw, prices.instrument_id)  # fmt: skip
     since = datetime.fromtimestamp(transfers_since(equity, day_start.timestamp()), tz=UTC)
     ids = [a.id for a in accounts]
     statuses = sources.source_statuses(sorted({a.venue for a in accounts}))
@@ -213,6 +213,7 @@ def _start_of_day(
     mark: Sample | None,
     accounts: list[AccountRef],
     balances: list[tuple[int, str, str, float]],
+    instrument_ids: list[int],
 ) -> StartOfDayEquity | None:
     """The day's opening equity when the stored day mark is not it (None: the mark is).
     A mark older than the staleness limit (downtime across midnight) gives way to the
@@ -222,7 +223,7 @@ def _start_of_day(
         return None
     rebuilt = reconstruct_start_of_day(
         accounts=accounts, balances=balances, day_start=ctx.day_start, settings=ctx.settings,
-        canonical=ctx.canonical,
+        canonical=ctx.canonical, instrument_ids=instrument_ids,
     )  # fmt: skip
     if rebuilt.equity is None and mark is not None:
         ctx.notes.old_day_mark = True

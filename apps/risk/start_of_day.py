@@ -262,9 +262,11 @@ def reconstruct_start_of_day(
     day_start: datetime,
     settings: RiskSettings,
     canonical: Canonical,
+    instrument_ids: Sequence[int],
 ) -> StartOfDayEquity:
     """The start-of-day equity rebuilt from the stored state (reads today's fills, external
-    transfers, position lines and the 00:00 candles)."""
+    transfers, position lines and the 00:00 candles of the given instruments: those with a
+    latest price, the ones the evaluation prices from)."""
     stored = [a for a in accounts if a.snapshot_id is not None]
     if not stored:
         return StartOfDayEquity(None, RECONSTRUCTED, NO_ACCOUNT_DATA)
@@ -275,7 +277,7 @@ def reconstruct_start_of_day(
         day_start.timestamp(), canonical,
     )  # fmt: skip
     at = day_start.timestamp()
-    quotes = [*opening_quotes(reads.opening_prices(day_start), canonical, at),
+    quotes = [*opening_quotes(reads.opening_prices(day_start, instrument_ids), canonical, at),
               *par_quotes(settings, at)]  # fmt: skip
     custodians = sorted({a.venue for a in stored if a.venue_kind == "custodian"})
     value = opening_value(holdings, quotes, settings=settings, custodians=custodians, day_start=at)

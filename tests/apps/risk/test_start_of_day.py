@@ -182,6 +182,7 @@ def _reconstruction_now(portfolio: Portfolio) -> Any:
     return reconstruct_start_of_day(
         accounts=accounts, balances=sources.balance_lines(snapshots), day_start=day_start,
         settings=settings, canonical=ctx.canonical,
+        instrument_ids=sources.latest_prices().instrument_id,
     )  # fmt: skip
 
 

@@ -96,9 +96,12 @@ def test_it_gives_back_the_holdings_at_midnight(
     fills.append(_fill(SPOT, "spot", 1.0, 1.0, 100_000.0, 100.0, None, late))
     transfers.append(TransferRow(SPOT.id, "USDT", "withdrawal", 5.0, late))
 
+    end_balances = [
+        (11, "spot", "BTC", btc), (11, "spot", "USDT", usdt), (12, "futures", "USDT", perp.wallet)
+    ]  # fmt: skip
     held = opening_holdings(
         [SPOT, FUTURES],
-        [(11, "spot", "BTC", btc), (11, "spot", "USDT", usdt), (12, "futures", "USDT", perp.wallet)],
+        end_balances,
         [PositionRow(12, "BTCUSDT", "BTC-USD", perp.size, 1.0, perp.entry)] if perp.size else [],
         fills, transfers, DAY_START, lambda symbol: symbol,
     )  # fmt: skip
