@@ -49,6 +49,7 @@ from riskmonitor.engine.pnl import equity, row_unrealized
 
 RECONSTRUCTED = "reconstructed"
 PRICE_MISSING = "start_of_day_price_missing"  # a holding at 00:00 has no 00:00 price
+FILL_UNKNOWN = "start_of_day_fill_unknown"  # a spot fill of today has no stored instrument
 NO_ACCOUNT_DATA = "start_of_day_no_account_data"  # no account has a stored snapshot
 # The interval whose open is used when an instrument has both (see the module docstring).
 PREFERRED_INTERVAL = CandleInterval.MINUTE
@@ -81,6 +82,7 @@ class OpeningHoldings:
     derivatives: PositionColumns
     fills_unwound: int
     transfers_unwound: int
+    unknown_fills: int  # spot fills whose instrument (base, quote) is not stored: not undone
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def opening_holdings(
     def in_snapshot(account_id: int, at: float) -> bool:
         return day_start < at <= seen_until.get(account_id, -np.inf)
 
-    undone = [f for f in fills if in_snapshot(f.account_id, f.timestamp)]
+    today = [f for f in fills if in_snapshot(f.account_id, f.timestamp)]
+    undone = [f for f in today if f.market != "spot" or (f.base and f.quote)]
     for fill in reversed(undone):  # latest first: each undo starts from the state after it
         _undo_fill(held, fill)
     moved = [t for t in transfers if in_snapshot(t.account_id, t.timestamp)]
@@ -131,6 +134,7 @@ def opening_holdings(
         derivatives=_derivative_columns(held, accounts_by_id, canonical),
         fills_unwound=len(undone),
         transfers_unwound=len(moved),
+        unknown_fills=len(today) - len(undone),
     )
 
 
@@ -139,10 +143,8 @@ def _undo_fill(held: _Holdings, fill: reads.FillRow) -> None:
     account = fill.account_id
     held.units[(account, fill.fee_asset)] += fill.fee
     if fill.market == "spot":
-        if fill.base is None or fill.quote is None:
-            return  # instrument unknown: noted by the caller as missing data
-        held.units[(account, fill.base)] -= d * fill.amount
-        held.units[(account, fill.quote)] += d * fill.cost
+        held.units[(account, fill.base or "")] -= d * fill.amount  # both known (see the caller)
+        held.units[(account, fill.quote or "")] += d * fill.cost
         return
     realized = fill.realized_pnl or 0.0  # none reported: the wallet/cost split is off, not the sum
     key = (account, fill.venue_symbol)
@@ -279,6 +281,8 @@ def reconstruct_start_of_day(
     at = day_start.timestamp()
     quotes = [*opening_quotes(reads.opening_prices(day_start, instrument_ids), canonical, at),
               *par_quotes(settings, at)]  # fmt: skip
+    if holdings.unknown_fills:
+        return StartOfDayEquity(None, RECONSTRUCTED, FILL_UNKNOWN)
     custodians = sorted({a.venue for a in stored if a.venue_kind == "custodian"})
     value = opening_value(holdings, quotes, settings=settings, custodians=custodians, day_start=at)
     if value.equity is None:

@@ -121,6 +121,19 @@ def test_it_gives_back_the_holdings_at_midnight(
     else:
         assert len(held.derivatives) == 0 or held.derivatives.size == [pytest.approx(0.0)]
     assert held.fills_unwound == len(trades) and held.transfers_unwound == 1
+    assert held.unknown_fills == 0
+
+
+def test_it_counts_a_spot_fill_of_an_unknown_instrument_instead_of_guessing_its_assets() -> None:
+    fill = _fill(SPOT, "spot", 1.0, 1.0, 100_000.0, 100.0, None, DAY_START + 60.0)
+    unknown = fill._replace(base=None, quote=None)
+
+    held = opening_holdings(
+        [SPOT], [(11, "spot", "USDT", 1_000.0)], [], [unknown], [], DAY_START, str,
+    )  # fmt: skip
+
+    assert (held.unknown_fills, held.fills_unwound) == (1, 0)
+    assert held.balances.amount == [1_000.0]
 
 
 def test_it_keeps_the_value_when_the_venue_reports_no_realized_pnl() -> None:
