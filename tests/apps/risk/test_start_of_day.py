@@ -23,6 +23,7 @@ import requests
 import time_machine
 from django.utils import timezone
 
+from apps.limits.evaluation import LimitSpec, limits_evaluate
 from apps.marketdata.models import Candle
 from apps.positions.models import Fill, Portfolio
 from apps.risk.load_context import LoadContext
@@ -232,6 +233,11 @@ def test_it_reports_a_daily_pnl_from_the_first_cycle_after_a_first_start(stack: 
     )
     assert first.daily_pnl == pytest.approx(expected, abs=CENT)
     assert pnl["transfers_today"] == pytest.approx(250_000.0 - 0.2 * 100_000.0, rel=1e-9)
+    # and the daily-loss limit reads it from this first cycle on
+    spec = LimitSpec(1, "pnl_limits.daily_loss", "daily_loss", "portfolio", 100.0)
+    readings = limits_evaluate(limits=[spec], figures=first.figures, thresholds={"low": 0.5})
+    assert [r.current for r in readings] == [pytest.approx(-first.daily_pnl)]
+    assert readings[0].utilization > 1.0
 
 
 def test_it_shows_the_source_in_status_and_pnl_endpoints(stack: Stack, api_client_for: Any) -> None:
