@@ -28,6 +28,7 @@ from riskmonitor.engine.inputs import (
     MarketInfo,
     Marks,
     PriceHistory,
+    StartOfDayEquity,
 )
 from riskmonitor.engine.limits import opening_level, severity, utilization
 from riskmonitor.engine.outputs import (
@@ -85,6 +86,7 @@ __all__ = [
     "PriceHistory",
     "QuoteRow",
     "RiskAssessment",
+    "StartOfDayEquity",
     "StressResult",
     "StressScenario",
     "SymbolTable",

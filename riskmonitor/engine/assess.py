@@ -72,7 +72,8 @@ def assess(inputs: EngineInputs, params: EngineParams = DEFAULT_PARAMS) -> RiskA
     book = inputs.book
     core = _core(inputs, params)
     cells = core.cells
-    daily = daily_pnl(inputs.history.equity, core.equity.value, inputs.as_of)
+    history = inputs.history
+    daily = daily_pnl(history.equity, core.equity.value, inputs.as_of, history.start_of_day)
     var, return_days, past_pnl = _var(inputs, params, core)
     backtest = VarBacktest(
         hypothetical=hypothetical_backtest(
@@ -204,6 +205,7 @@ def _pnl_summary(realized_rows: FloatArray, core: _Core, daily: DailyPnl) -> Pnl
         transfers_today=daily.transfers_today,
         daily_pnl=daily.daily_pnl,
         daily_loss=None if daily.daily_pnl is None else min(daily.daily_pnl, 0.0),
+        start_of_day_source=daily.source,
     )
 
 
@@ -234,6 +236,7 @@ def _flags(
         "equity_incomplete": not core.equity.complete,
         "equity_non_positive": core.equity.value <= 0,
         "no_start_of_day_equity": daily.equity_start_of_day is None,
+        **({daily.reason: True} if daily.reason else {}),
         "var_insufficient_history": var.historical_var is None,
         "var_short_history": var.scenarios < params.var_lookback_days,
         "no_backtest_record": actual is None,

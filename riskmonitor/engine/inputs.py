@@ -275,12 +275,30 @@ class BacktestSeries:
 
 
 @dataclass(frozen=True)
+class StartOfDayEquity:
+    """Equity at 00:00 UTC (USD) obtained otherwise than from a stored equity sample, e.g.
+    rebuilt from the venues' current state. When given it replaces the search of the equity
+    samples for the day's mark. `equity` None: it could not be obtained; `reason` is then the
+    flag that says why (e.g. "start_of_day_price_missing")."""
+
+    equity: float | None
+    source: str
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.equity is not None and not np.isfinite(self.equity):
+            raise ValueError("equity: expected a finite number or None")
+
+
+@dataclass(frozen=True)
 class History:
-    """Everything time-series: daily closes, equity samples, and the VaR backtest record."""
+    """Everything time-series: daily closes, equity samples, and the VaR backtest record;
+    `start_of_day`: the day's opening equity when it does not come from `equity`."""
 
     prices: PriceHistory
     equity: EquitySeries
     backtest: BacktestSeries | None = None
+    start_of_day: StartOfDayEquity | None = None
 
 
 @dataclass(frozen=True)

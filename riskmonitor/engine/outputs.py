@@ -195,6 +195,7 @@ class PnlSummary(JsonMixin):
     transfers_today: float
     daily_pnl: float | None
     daily_loss: float | None
+    start_of_day_source: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from riskmonitor.engine._arrays import FloatArray
-from riskmonitor.engine.inputs import Book, EquitySeries
+from riskmonitor.engine.inputs import Book, EquitySeries, StartOfDayEquity
 from riskmonitor.engine.marks import Valuation, is_derivative, row_prices
 
 SECONDS_PER_DAY = 86_400.0
+STORED = "stored"  # the start-of-day equity is a stored sample at or before 00:00 UTC
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,16 @@ class Equity:
 
 @dataclass(frozen=True)
 class DailyPnl:
-    """Equity change since 00:00 UTC net of external transfers, USD."""
+    """Equity change since 00:00 UTC net of external transfers, USD. `source`: how the
+    start-of-day equity was obtained (None: it was not); `reason`: the flag naming why not."""
 
     start_of_day: float
     equity_start_of_day: float | None
     start_of_day_timestamp: float | None
     transfers_today: float
     daily_pnl: float | None
+    source: str | None = None
+    reason: str | None = None
 
 
 def row_unrealized(book: Book, value: Valuation) -> FloatArray:
@@ -69,17 +73,28 @@ def start_of_day(as_of: float) -> float:
     return float(np.floor(as_of / SECONDS_PER_DAY) * SECONDS_PER_DAY)
 
 
-def daily_pnl(series: EquitySeries, equity_now: float, as_of: float) -> DailyPnl:
+def daily_pnl(
+    series: EquitySeries,
+    equity_now: float,
+    as_of: float,
+    given: StartOfDayEquity | None = None,
+) -> DailyPnl:
     """equity_now - equity at 00:00 UTC - net transfers stamped in (00:00, as_of].
 
-    Equity at 00:00 is the last sample at or before 00:00; none -> daily P&L is None.
+    Equity at 00:00 is `given` when there is one (its time is 00:00 itself), else the last
+    sample at or before 00:00 (source "stored"); none -> daily P&L is None.
     """
     sod = start_of_day(as_of)
-    last = int(np.searchsorted(series.timestamps, sod, side="right")) - 1
     t = series.transfer_timestamps
     transfers = float(series.transfer_amounts[(t > sod) & (t <= as_of)].sum())
+    if given is not None:
+        if given.equity is None:
+            return DailyPnl(sod, None, None, transfers, None, None, given.reason)
+        pnl = equity_now - given.equity - transfers
+        return DailyPnl(sod, given.equity, sod, transfers, pnl, given.source)
+    last = int(np.searchsorted(series.timestamps, sod, side="right")) - 1
     if last < 0:
         return DailyPnl(sod, None, None, transfers, None)
     sod_equity = float(series.equity[last])
     pnl = equity_now - sod_equity - transfers
-    return DailyPnl(sod, sod_equity, float(series.timestamps[last]), transfers, pnl)
+    return DailyPnl(sod, sod_equity, float(series.timestamps[last]), transfers, pnl, STORED)

@@ -11,6 +11,7 @@ from simulators.custodian.state import (
     ACCOUNT_TYPES,
     SETTLEMENT_STATUSES,
     Settlement,
+    Transfer,
     amount_text,
     iso,
     now_ms,
@@ -34,6 +35,7 @@ class CustodianControl:
             ("POST", "/_sim/reset"): self.reset,
             ("POST", "/_sim/balances"): self.set_balance,
             ("POST", "/_sim/settlements"): self.upsert_settlement,
+            ("POST", "/_sim/transfers"): self.add_transfer,
             ("POST", "/_sim/faults"): self.add_fault,
             ("DELETE", "/_sim/faults"): self.clear_faults,
         }.get((request.method, request.path))
@@ -140,6 +142,28 @@ class CustodianControl:
         )
         self.state.settlements[new_id] = settlement
         return settlement.as_dict()
+
+    def add_transfer(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An external transfer now: recorded and applied to the client's account balance
+        (a deposit adds, a withdrawal takes away), as a real one would be."""
+        client_id = self._client_id(data)
+        asset = control.text(data, "asset")
+        amount = control.required_decimal(data, "amount", positive=True)
+        direction = control.text(data, "direction", ("deposit", "withdrawal"))
+        kind = data.get("account_type", "master")
+        if kind not in ACCOUNT_TYPES:
+            raise ControlError("account_type", f"must be one of {', '.join(ACCOUNT_TYPES)}")
+        held = self.state.balances[client_id][kind].get(asset, Decimal(0))
+        moved = amount if direction == "deposit" else -amount
+        if held + moved < 0:
+            raise ControlError("amount", f"withdrawal exceeds the {kind} {asset} balance")
+        self.state.balances[client_id][kind][asset] = held + moved
+        transfer = Transfer(
+            f"trf-{len(self.state.transfers) + 1:04d}", client_id, asset, amount, direction,
+            str(data.get("counterparty", "")), now_ms(),
+        )  # fmt: skip
+        self.state.transfers.append(transfer)
+        return transfer.as_dict()
 
     def add_fault(self, data: dict[str, Any]) -> dict[str, Any]:
         return control.add_fault(self.app.faults, data)

@@ -23,6 +23,9 @@ class Notes:
     open_orders: dict[str, int] = field(default_factory=dict)
     history_instruments: dict[str, str] = field(default_factory=dict)
     hedge_fee_unknown: list[str] = field(default_factory=list)  # no taker fee reported yet
+    # the day's opening equity is a stored sample from long before 00:00
+    # (apps.risk.evaluation.start_of_day)
+    old_day_mark: bool = False
 
     def flags(self) -> list[str]:
         named = {
@@ -31,7 +34,8 @@ class Notes:
             "unpriced_transfers": self.unpriced_transfers,
             "missing_account_snapshot": self.missing_accounts,
         }
-        return [flag for flag, items in named.items() if items]
+        flags = [flag for flag, items in named.items() if items]
+        return [*flags, "start_of_day_mark_old"] if self.old_day_mark else flags
 
 
 @dataclass

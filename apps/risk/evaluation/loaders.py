@@ -28,7 +28,7 @@ from apps.risk.evaluation.columns import (
     book_from_columns,
     marks_from_quotes,
 )
-from apps.risk.evaluation.config import NUMERAIRE, PAR_SOURCE, RiskSettings
+from apps.risk.evaluation.config import NUMERAIRE, RiskSettings
 from apps.risk.evaluation.equity import (
     STATE_LAG_SECONDS,
     CarriedState,
@@ -49,6 +49,11 @@ from apps.risk.evaluation.quotes import (
     quote_columns,
     quote_rows,
 )
+from apps.risk.evaluation.start_of_day import (
+    par_quotes,
+    reconstruct_start_of_day,
+    stored_mark_usable,
+)
 from apps.risk.selectors import sources
 from apps.risk.selectors.history import (
     CLOSING,
@@ -66,7 +71,7 @@ from riskmonitor.engine import (
     History,
     MarketRow,
     PriceHistory,
-    QuoteRow,
+    StartOfDayEquity,
     build_market_info,
 )
 
@@ -89,6 +94,8 @@ class SourceData:
     equity: list[tuple[float, float]]  # the path samples (apps.risk.evaluation.equity)
     equity_state: CarriedState | None
     backtest: BacktestSeries | None  # the days' closing records (apps.risk.evaluation.backtest)
+    # None: the day's opening equity is the stored day mark (apps.risk.evaluation.start_of_day)
+    start_of_day: StartOfDayEquity | None
     transfers: list[tuple[float, float]]
     market: dict[str, MarketRow]
     input_as_of: dict[str, str | None]
@@ -121,6 +128,8 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
     window = settings.params.backtest_window_days
     equity_read, closing = _snapshot_history(portfolio_id, as_of, day_start, window)
     equity = path_samples(equity_read)
+    start_of_day = _start_of_day(ctx, _day_mark(equity_read, day_start.timestamp()),
+                                 accounts, balance_raw, prices.instrument_id)  # fmt: skip
     since = datetime.fromtimestamp(transfers_since(equity, day_start.timestamp()), tz=UTC)
     ids = [a.id for a in accounts]
     statuses = sources.source_statuses(sorted({a.venue for a in accounts}))
@@ -135,6 +144,7 @@ def load_sources(*, portfolio_id: int, as_of: datetime, settings: RiskSettings) 
         equity=equity, equity_state=equity_read.state,
         backtest=backtest_series(closing, first_record_day(day_start.timestamp(), window),
                                  end_day),
+        start_of_day=start_of_day,
         transfers=_transfers(ctx, sources.external_transfers(ids, since)),
         market=_market_rows(ctx, instruments, sources.market_facts(list(instruments.values()))),
         input_as_of=input_as_of,
@@ -162,6 +172,7 @@ def build_inputs(data: SourceData, settings: RiskSettings) -> EngineInputs:
         prices=prices,
         equity=equity_series(data.equity, data.transfers),
         backtest=data.backtest,
+        start_of_day=data.start_of_day,
     )
     return EngineInputs(
         book=book, marks=marks, history=history, as_of=data.as_of,
@@ -216,6 +227,36 @@ def _snapshot_history(
     return EquityHistory(state, cast(Sample | None, mark), cast(list[Sample], recent)), closing
 
 
+def _start_of_day(
+    ctx: LoadContext,
+    mark: Sample | None,
+    accounts: list[AccountRef],
+    balances: list[tuple[int, str, str, float]],
+    instrument_ids: list[int],
+) -> StartOfDayEquity | None:
+    """The day's opening equity when the stored day mark is not it (None: the mark is).
+    A mark older than the staleness limit (downtime across midnight) gives way to the
+    reconstruction; it is kept, flagged, only when the reconstruction has no price."""
+    day_start = ctx.day_start.timestamp()
+    if stored_mark_usable(mark, day_start, ctx.settings.staleness_seconds):
+        return None
+    rebuilt = reconstruct_start_of_day(
+        accounts=accounts, balances=balances, day_start=ctx.day_start, settings=ctx.settings,
+        canonical=ctx.canonical, instrument_ids=instrument_ids,
+    )  # fmt: skip
+    if rebuilt.equity is None and mark is not None:
+        ctx.notes.old_day_mark = True
+        return None
+    return rebuilt
+
+
+def _day_mark(read: EquityHistory, day_start: float) -> Sample | None:
+    """The last stored sample at or before 00:00 (read apart, or among the full history)."""
+    if read.day_mark is not None or read.state is not None:
+        return read.day_mark
+    return next((s for s in reversed(read.recent) if s[0] <= day_start), None)
+
+
 def _history_instruments(
     ctx: LoadContext, prices: LatestPrices, codes: PriceCodes
 ) -> dict[str, int]:
@@ -232,11 +273,7 @@ def _history_instruments(
 def _quotes(ctx: LoadContext, prices: LatestPrices, codes: PriceCodes) -> QuoteColumns:
     """One candidate per (venue, symbol): the spot last trade, else the perpetual's mark;
     then a par quote (1 USD, ranked after every venue) for each alias of USD."""
-    par = [
-        QuoteRow(f"{asset}-{NUMERAIRE}", PAR_SOURCE, 1.0, ctx.as_of.timestamp())
-        for asset, group in ctx.settings.asset_aliases.items()
-        if group == NUMERAIRE and asset != NUMERAIRE
-    ]
+    par = par_quotes(ctx.settings, ctx.as_of.timestamp())
     return quote_columns(codes, prices, quote_rows(codes, prices)).plus(par)
 
 

@@ -68,6 +68,7 @@ def snapshot_headline(snapshot: RiskSnapshot, now: datetime | None = None) -> di
             "unrealized_pnl": snapshot.unrealized_pnl,
             "realized_today": snapshot.realized_today,
             "daily_pnl": snapshot.daily_pnl,
+            "start_of_day_source": figures.get("pnl", {}).get("start_of_day_source"),
         },
         "exposure": {
             "gross_notional": snapshot.gross_notional,
