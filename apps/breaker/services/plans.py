@@ -21,7 +21,8 @@ from apps.breaker.models import (
     PlanStatus,
 )
 from apps.breaker.planning import plan_draft
-from apps.breaker.services.common import OPERATE_PERMISSION, plan_execute_after_commit
+from apps.breaker.services.common import OPERATE_PERMISSION
+from apps.core.oncommit import task_send_on_commit
 
 
 def plan_active(breaker: CircuitBreaker) -> LiquidationPlan | None:
@@ -55,7 +56,8 @@ def plan_create(
         for n, s in enumerate(draft.steps, start=1)
     )  # fmt: skip
     if status == PlanStatus.APPROVED:
-        plan_execute_after_commit(plan.pk)
+        # Executed once the approval (or the trip that approved it) is committed.
+        task_send_on_commit("breaker.execute_plan", kwargs={"plan_id": plan.pk})
     return plan, True
 
 
@@ -106,5 +108,6 @@ def plan_approve(*, plan_id: int, user: Any) -> LiquidationPlan:
             correlation_id=plan.correlation_id or correlation_id_new(),
             level="warn",
         )
-        plan_execute_after_commit(plan.pk)
+        # Executed once the approval (or the trip that approved it) is committed.
+        task_send_on_commit("breaker.execute_plan", kwargs={"plan_id": plan.pk})
     return plan
