@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -84,6 +83,4 @@ class AlertAcknowledgeApi(APIView):
             alert = alert_acknowledge(user=request.user, **body.validated_data)
         except Alert.DoesNotExist:
             raise NotFound(f"alert-{body.validated_data['alert_id']} does not exist") from None
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
         return Response(AlertOutputSerializer(alert).data)

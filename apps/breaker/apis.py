@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,13 +16,9 @@ from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
+from apps.core.errors import Conflict
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "conflict with the current state"
 
 
 class StepOutputSerializer(serializers.ModelSerializer[LiquidationStep]):
@@ -127,10 +121,6 @@ class CircuitBreakerApi(APIView):
         operate = breaker_trip if data["action"] == "trip" else breaker_reset
         try:
             operate(portfolio_id=portfolio.pk, user=request.user, reason=data["reason"])
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
@@ -145,8 +135,6 @@ class PlanApproveApi(APIView):
             plan = plan_approve(plan_id=plan_id, user=request.user)
         except LiquidationPlan.DoesNotExist:
             raise NotFound(f"liquidation plan {plan_id} does not exist") from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(PlanOutputSerializer(plan).data)

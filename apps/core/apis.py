@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.errors import error_document
 from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
 
@@ -43,4 +44,5 @@ def metrics(request: Request) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"error": "not found", "path": request.path}, status=404)
+    """Django's 404 outside DRF views, in the API's error body."""
+    return JsonResponse(error_document("not_found", f"not found: {request.path}", {}), status=404)

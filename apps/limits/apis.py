@@ -8,11 +8,14 @@ from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from apps.core.errors import Conflict
 from apps.core.permissions import HasPermission
 from apps.limits import services
 from apps.limits.errors import (
@@ -28,13 +31,19 @@ from apps.limits.models import LimitChangeRequest
 from apps.limits.selectors import limits_current
 from apps.limits.validation import decimal_text
 
-_STATUS = {RequestNotFound: 404, FourEyesViolation: 403, NotAllowed: 403, RequestConflict: 409}
 
-
-def refusal(exc: LimitError) -> Response:
-    if isinstance(exc, LimitInputError):
-        return Response({"error": "invalid input", "fields": {exc.field: [exc.reason]}}, 400)
-    return Response({"error": str(exc)}, status=_STATUS.get(type(exc), 400))
+def refusal(exc: LimitError) -> APIException:
+    """The API error of a limit service's refusal (docs/limits.md)."""
+    match exc:
+        case LimitInputError():
+            return ValidationError({exc.field: [exc.reason]})
+        case RequestNotFound():
+            return NotFound(str(exc))
+        case FourEyesViolation() | NotAllowed():
+            return PermissionDenied(str(exc))
+        case RequestConflict():
+            return Conflict(str(exc))
+    return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -160,7 +169,7 @@ class LimitChangeProposeApi(APIView):
                 enabled=data.get("enabled"),
             )
         except LimitError as exc:
-            return refusal(exc)
+            raise refusal(exc) from None
         return Response(ChangeRequestOutput(created).data, status=201)
 
 
@@ -191,7 +200,7 @@ class _LimitDecisionApi(APIView):
                 request_id, cast(User, request.user), body.validated_data.get("comment", "")
             )
         except LimitError as exc:
-            return refusal(exc)
+            raise refusal(exc) from None
         return Response(ChangeRequestOutput(decided).data)
 
 
