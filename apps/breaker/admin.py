@@ -14,13 +14,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import BreakerEvent, CircuitBreaker, LiquidationPlan, LiquidationStep
-from apps.breaker.services import breaker_reset, breaker_trip, breakers_ensure, plan_approve
+from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
+from apps.core.admin_generic import ModelAdmin, TabularInline
 
 VIEW_PERMISSION = "core.view_risk"
 OPERATE_PERMISSION = "core.operate_circuit_breaker"
@@ -34,7 +35,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin[M: Model](ModelAdmin[M]):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_staff and request.user.has_perm(VIEW_PERMISSION))
 
@@ -60,7 +61,7 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-class BreakerEventInline(admin.TabularInline):
+class BreakerEventInline(TabularInline[BreakerEvent, CircuitBreaker]):
     model = BreakerEvent
     extra = 0
     fields = ("at", "kind", "reason", "detail", "actor", "correlation_id")
@@ -75,16 +76,12 @@ class BreakerEventInline(admin.TabularInline):
 
 
 @admin.register(CircuitBreaker)
-class CircuitBreakerAdmin(ViewOnlyAdmin):
+class CircuitBreakerAdmin(ViewOnlyAdmin[CircuitBreaker]):
     list_display = ("portfolio", "state", "reason", "tripped_at", "tripped_by", "recovery_due_at",
                     "last_evaluated_at")  # fmt: skip
     list_filter = ("state", "reason")
     inlines = (BreakerEventInline,)
     actions = ("trip", "reset")
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        breakers_ensure()  # every portfolio listed, even one whose breaker never tripped
-        return super().changelist_view(request, extra_context)
 
     @admin.action(description="Trip the selected breakers", permissions=["operate"])
     def trip(self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]) -> Any:
@@ -120,7 +117,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin):
         return None
 
 
-class LiquidationStepInline(admin.TabularInline):
+class LiquidationStepInline(TabularInline[LiquidationStep, LiquidationPlan]):
     model = LiquidationStep
     extra = 0
     fields = ("seq", "venue", "account", "kind", "ccxt_symbol", "side", "amount", "reduce_only",
@@ -136,7 +133,7 @@ class LiquidationStepInline(admin.TabularInline):
 
 
 @admin.register(LiquidationPlan)
-class LiquidationPlanAdmin(ViewOnlyAdmin):
+class LiquidationPlanAdmin(ViewOnlyAdmin[LiquidationPlan]):
     list_display = ("id", "breaker", "status", "trip_reason", "auto", "created_at", "approved_by",
                     "finished_at")  # fmt: skip
     list_filter = ("status", "trip_reason", "auto")

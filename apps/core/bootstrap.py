@@ -1,5 +1,5 @@
 """What ``manage.py bootstrap`` loads, in order. Each step is idempotent and returns one line
-for the operator. Apps append their loaders here (venues, limits)."""
+for the operator. Apps append their loaders here (venues, limits, breaker)."""
 
 from __future__ import annotations
 
@@ -27,4 +27,12 @@ def _limits() -> str:
     return limits_load_from_config().summary()
 
 
-BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues, _limits]
+def _breakers() -> str:
+    """A closed breaker for every portfolio, so the back office can trip one that was never
+    evaluated; after this, a portfolio's first evaluation creates its own."""
+    from apps.breaker.services import breakers_ensure
+
+    return f"circuit breakers: {breakers_ensure()} created"
+
+
+BOOTSTRAP_STEPS: list[Callable[[], str]] = [_roles, _venues, _limits, _breakers]
