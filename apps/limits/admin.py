@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from apps.core.admin_generic import ModelAdmin, ModelForm
 from apps.limits import services
 from apps.limits.errors import LimitError, LimitInputError
 from apps.limits.models import Limit, LimitChangeRequest
@@ -23,7 +23,7 @@ APPROVE = "core.approve_limit_change"
 
 
 @admin.register(Limit)
-class LimitAdmin(admin.ModelAdmin):
+class LimitAdmin(ModelAdmin[Limit]):
     list_display = ("key", "breach_type", "scope", "value", "unit", "warn_at_utilization",
                     "enabled", "source", "updated_at")  # fmt: skip
     list_filter = ("breach_type", "scope_kind", "enabled", "source")
@@ -55,7 +55,7 @@ class LimitAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(f"{url}?limit={queryset.get().pk}")
 
 
-class ProposeForm(forms.ModelForm):
+class ProposeForm(ModelForm[LimitChangeRequest]):
     """Checks the proposal with the same rules as the API; the service does the write."""
 
     class Meta:
@@ -80,7 +80,7 @@ class ProposeForm(forms.ModelForm):
 
 
 @admin.register(LimitChangeRequest)
-class LimitChangeRequestAdmin(admin.ModelAdmin):
+class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
     form = ProposeForm
     list_display = (
         "id",
