@@ -16,7 +16,7 @@ from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, error_responses
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
 
@@ -105,14 +105,20 @@ class CircuitBreakerApi(APIView):
         reason = serializers.CharField(max_length=2000)
         portfolio = serializers.CharField(max_length=64, required=False)
 
-    @extend_schema(parameters=[BreakerQuerySerializer], responses={200: BreakerOutputSerializer})
+    @extend_schema(
+        parameters=[BreakerQuerySerializer],
+        responses={200: BreakerOutputSerializer, **error_responses(400, 404)},
+    )
     def get(self, request: Request) -> Response:
         query = self.BreakerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         portfolio = _portfolio(query.validated_data.get("portfolio"))
         return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
 
-    @extend_schema(request=BreakerInputSerializer, responses={200: BreakerOutputSerializer})
+    @extend_schema(
+        request=BreakerInputSerializer,
+        responses={200: BreakerOutputSerializer, **error_responses(400, 404, 409)},
+    )
     def post(self, request: Request) -> Response:
         body = self.BreakerInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -129,7 +135,7 @@ class CircuitBreakerApi(APIView):
 class PlanApproveApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.operate_circuit_breaker")]
 
-    @extend_schema(request=None, responses={200: PlanOutputSerializer})
+    @extend_schema(request=None, responses={200: PlanOutputSerializer, **error_responses(404, 409)})
     def post(self, request: Request, plan_id: int) -> Response:
         try:
             plan = plan_approve(plan_id=plan_id, user=request.user)

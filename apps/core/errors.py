@@ -15,7 +15,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -90,3 +91,34 @@ def _text(detail: Any) -> str:
     if isinstance(detail, list | dict):
         return "; ".join(f"{name}: {' '.join(r)}" for name, r in field_errors(detail).items())
     return str(detail)
+
+
+@extend_schema_serializer(component_name="ErrorDetail")
+class _ErrorSerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    """The error body, for the schema of every door."""
+
+    error = _ErrorSerializer()
+
+
+_MEANING = {
+    400: "invalid input: each bad field and why",
+    403: "not logged in, or missing the permission",
+    404: "no such object",
+    409: "conflict with the current state",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """``extend_schema(responses={200: ..., **error_responses(400, 404)})``; 403 always, as
+    every door but /health needs a permission."""
+    return {
+        code: OpenApiResponse(ErrorOutputSerializer, description=_MEANING[code])
+        for code in sorted({403, *statuses})
+    }

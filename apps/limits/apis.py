@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, error_responses
 from apps.core.permissions import HasPermission
 from apps.limits import services
 from apps.limits.errors import (
@@ -54,7 +54,15 @@ class PlainDecimalField(serializers.Field):
         return decimal_text(value)
 
 
-class ChangeRequestOutput(serializers.Serializer):
+class LimitStateOutput(serializers.Serializer[dict[str, Any]]):
+    """A limit's changeable fields, decimals as exact text."""
+
+    value = serializers.CharField()
+    warn_at_utilization = serializers.CharField(allow_null=True)
+    enabled = serializers.BooleanField()
+
+
+class ChangeRequestOutput(serializers.Serializer[LimitChangeRequest]):
     id = serializers.IntegerField()
     limit_id = serializers.IntegerField()
     limit_key = serializers.CharField(source="limit.key")
@@ -69,9 +77,11 @@ class ChangeRequestOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_comment = serializers.CharField()
 
+    @extend_schema_field(LimitStateOutput)
     def get_before(self, obj: LimitChangeRequest) -> dict[str, Any]:
         return limit_state(obj.before_value, obj.before_warn_at_utilization, obj.before_enabled)
 
+    @extend_schema_field(LimitStateOutput)
     def get_after(self, obj: LimitChangeRequest) -> dict[str, Any]:
         return limit_state(obj.after_value, obj.after_warn_at_utilization, obj.after_enabled)
 
@@ -122,7 +132,9 @@ class LimitsCurrentApi(APIView):
         limits = LimitCurrentOutput(many=True)
         pending_requests = ChangeRequestOutput(many=True)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer})
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: OutputSerializer, **error_responses(400)}
+    )
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -153,7 +165,10 @@ class LimitChangeProposeApi(APIView):
                 )
             return attrs
 
-    @extend_schema(request=InputSerializer, responses={201: ChangeRequestOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ChangeRequestOutput, **error_responses(400, 409)},
+    )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -191,7 +206,10 @@ class _LimitDecisionApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
     decide: staticmethod[[int, User, str], Any]
 
-    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
+    @extend_schema(
+        request=DecisionInput,
+        responses={200: ChangeRequestOutput, **error_responses(400, 404, 409)},
+    )
     def post(self, request: Request, request_id: int) -> Response:
         body = DecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
