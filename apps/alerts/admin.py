@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from apps.alerts.models import Alert, DeliveryAttempt, Notification
 from apps.alerts.services import alert_acknowledge
 from apps.core.admin_generic import ModelAdmin, TabularInline
+from apps.core.permissions import request_user
 
 
 class AcknowledgeForm(forms.Form):
@@ -59,7 +60,7 @@ class AlertAdmin(ReadOnlyAdmin[Alert]):
 
     def _acknowledge_one(self, request: HttpRequest, alert: Alert, comment: str) -> None:
         try:
-            alert_acknowledge(alert_id=alert.pk, user=request.user, comment=comment)
+            alert_acknowledge(alert_id=alert.pk, user=request_user(request), comment=comment)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"{alert.public_id}: {_reason(exc)}", messages.ERROR)
         else:

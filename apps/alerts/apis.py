@@ -18,7 +18,7 @@ from apps.alerts.models import Alert, Severity
 from apps.alerts.selectors import alerts_active
 from apps.alerts.services import alert_acknowledge
 from apps.core.errors import error_responses
-from apps.core.permissions import HasPermission
+from apps.core.permissions import HasPermission, request_user
 
 _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
 
@@ -91,7 +91,7 @@ class AlertAcknowledgeApi(APIView):
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            alert = alert_acknowledge(user=request.user, **body.validated_data)
+            alert = alert_acknowledge(user=request_user(request), **body.validated_data)
         except Alert.DoesNotExist:
             raise NotFound(f"alert-{body.validated_data['alert_id']} does not exist") from None
         return Response(AlertOutputSerializer(alert).data)

@@ -22,6 +22,7 @@ from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import BreakerEvent, CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
 from apps.core.admin_generic import ModelAdmin, TabularInline
+from apps.core.permissions import request_user
 
 VIEW_PERMISSION = "core.view_risk"
 OPERATE_PERMISSION = "core.operate_circuit_breaker"
@@ -108,7 +109,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin[CircuitBreaker]):
             return TemplateResponse(request, "admin/breaker/reason.html", context)
         for breaker in queryset.select_related("portfolio"):
             try:
-                operate(portfolio_id=breaker.portfolio_id, user=request.user,
+                operate(portfolio_id=breaker.portfolio_id, user=request_user(request),
                         reason=form.cleaned_data["reason"])  # fmt: skip
             except (ValidationError, PermissionDenied, BreakerConflict) as exc:
                 self.message_user(request, f"{breaker.portfolio}: {_reason(exc)}", messages.ERROR)
@@ -144,7 +145,7 @@ class LiquidationPlanAdmin(ViewOnlyAdmin[LiquidationPlan]):
     def approve(self, request: HttpRequest, queryset: QuerySet[LiquidationPlan]) -> None:
         for plan in queryset:
             try:
-                plan_approve(plan_id=plan.pk, user=request.user)
+                plan_approve(plan_id=plan.pk, user=request_user(request))
             except (PermissionDenied, BreakerConflict) as exc:
                 self.message_user(request, f"plan {plan.pk}: {exc}", messages.ERROR)
             else:

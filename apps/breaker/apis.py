@@ -17,7 +17,7 @@ from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
 from apps.core.errors import Conflict, error_responses
-from apps.core.permissions import HasPermission
+from apps.core.permissions import HasPermission, request_user
 from apps.positions.models import Portfolio
 
 
@@ -126,7 +126,7 @@ class CircuitBreakerApi(APIView):
         portfolio = _portfolio(data.get("portfolio"))
         operate = breaker_trip if data["action"] == "trip" else breaker_reset
         try:
-            operate(portfolio_id=portfolio.pk, user=request.user, reason=data["reason"])
+            operate(portfolio_id=portfolio.pk, user=request_user(request), reason=data["reason"])
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
@@ -138,7 +138,7 @@ class PlanApproveApi(APIView):
     @extend_schema(request=None, responses={200: PlanOutputSerializer, **error_responses(404, 409)})
     def post(self, request: Request, plan_id: int) -> Response:
         try:
-            plan = plan_approve(plan_id=plan_id, user=request.user)
+            plan = plan_approve(plan_id=plan_id, user=request_user(request))
         except LiquidationPlan.DoesNotExist:
             raise NotFound(f"liquidation plan {plan_id} does not exist") from None
         except BreakerConflict as exc:

@@ -71,7 +71,8 @@ def system_status(request: Request) -> Response:
 def metrics(request: Request) -> HttpResponse:
     """Prometheus scrapes with ``authorization: {type: Token, credentials: <api token>}``."""
     django_request: HttpRequest = request._request
-    return ExportToDjangoView(django_request)
+    exported: HttpResponse = ExportToDjangoView(django_request)
+    return exported
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

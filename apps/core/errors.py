@@ -97,7 +97,10 @@ def _text(detail: Any) -> str:
 class _ErrorSerializer(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field, not Serializer.fields: the metaclass takes it out of the class body.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 @extend_schema_serializer(component_name="Error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent import futures
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -14,17 +14,29 @@ from grpc_reflection.v1alpha import reflection
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    # Generic only in the stubs; the interceptor passes messages of any service through.
+    _Interceptor = grpc.ServerInterceptor[object, object]
+    Handler = grpc.RpcMethodHandler[object, object]
+else:
+    _Interceptor = grpc.ServerInterceptor
+
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
-class TokenAuthInterceptor(grpc.ServerInterceptor):
+class TokenAuthInterceptor(_Interceptor):
     """Refuses calls without ``authorization: Token <key>`` metadata of an active user."""
 
-    def intercept_service(self, continuation: Callable[..., Any], details: Any) -> Any:
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Handler | None],
+        details: grpc.HandlerCallDetails,
+    ) -> Handler | None:
         if details.method.startswith(_OPEN_PREFIXES):
             return continuation(details)
         metadata = dict(details.invocation_metadata or ())
-        if _user_for_header(metadata.get("authorization", "")) is None:
+        header = metadata.get("authorization", "")
+        # Only keys ending in "-bin" carry bytes; a bytes authorization is no token.
+        if not isinstance(header, str) or _user_for_header(header) is None:
             return _deny()
         return continuation(details)
 
@@ -40,8 +52,8 @@ def _user_for_header(header: str) -> User | None:
     return token.user if token and token.user.is_active else None
 
 
-def _deny() -> grpc.RpcMethodHandler:
-    def abort(request: Any, context: grpc.ServicerContext) -> None:
+def _deny() -> Handler:
+    def abort(request: object, context: grpc.ServicerContext) -> None:
         context.abort(grpc.StatusCode.UNAUTHENTICATED, "authorization: Token <api token> required")
 
     return grpc.unary_unary_rpc_method_handler(abort)

@@ -4,15 +4,15 @@ only when another risk officer approves it (the actions call the services)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from apps.core.admin_generic import ModelAdmin, ModelForm
+from apps.core.permissions import request_user
 from apps.limits import services
 from apps.limits.errors import LimitError, LimitInputError
 from apps.limits.models import Limit, LimitChangeRequest
@@ -124,7 +124,7 @@ class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         created = services.limit_change_propose(
-            proposer=cast(User, request.user),
+            proposer=request_user(request),
             reason=obj.reason,
             limit_id=obj.limit_id,
             value=obj.after_value,
@@ -146,7 +146,7 @@ class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[LimitChangeRequest], how: str
     ) -> None:
-        user = cast(User, request.user)
+        user = request_user(request)
         for change in queryset:
             try:
                 if how == "approve":

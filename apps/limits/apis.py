@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +17,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict, error_responses
-from apps.core.permissions import HasPermission
+from apps.core.permissions import HasPermission, request_user
 from apps.limits import services
 from apps.limits.errors import (
     FourEyesViolation,
@@ -28,7 +29,8 @@ from apps.limits.errors import (
 )
 from apps.limits.loading import limit_state
 from apps.limits.models import LimitChangeRequest
-from apps.limits.selectors import limits_current
+from apps.limits.readings import LimitReading
+from apps.limits.selectors import LimitCurrent, LimitsCurrent, limits_current
 from apps.limits.validation import decimal_text
 
 
@@ -47,10 +49,10 @@ def refusal(exc: LimitError) -> APIException:
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class PlainDecimalField(serializers.Field):
+class PlainDecimalField(serializers.Field[Decimal, str, str, Any]):
     """A stored Decimal as exact text without padding zeros ("5000000", "0.8")."""
 
-    def to_representation(self, value: Any) -> str:
+    def to_representation(self, value: Decimal) -> str:
         return decimal_text(value)
 
 
@@ -86,7 +88,7 @@ class ChangeRequestOutput(serializers.Serializer[LimitChangeRequest]):
         return limit_state(obj.after_value, obj.after_warn_at_utilization, obj.after_enabled)
 
 
-class ReadingOutput(serializers.Serializer):
+class ReadingOutput(serializers.Serializer[LimitReading]):
     scope_kind = serializers.CharField()
     scope = serializers.CharField()
     current = serializers.FloatField()
@@ -98,7 +100,7 @@ class ReadingOutput(serializers.Serializer):
     breached = serializers.BooleanField()
 
 
-class LimitCurrentOutput(serializers.Serializer):
+class LimitCurrentOutput(serializers.Serializer[LimitCurrent]):
     id = serializers.IntegerField(source="limit.pk")
     key = serializers.CharField(source="limit.key")
     kind = serializers.CharField(source="limit.kind")
@@ -122,11 +124,11 @@ class LimitsCurrentApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
 
     @extend_schema_serializer(component_name="LimitsCurrentFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
         portfolio = serializers.IntegerField(required=False, min_value=1)
 
     @extend_schema_serializer(component_name="LimitsCurrent")
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[LimitsCurrent]):
         snapshot_id = serializers.IntegerField(source="snapshot.id", allow_null=True)
         as_of = serializers.DateTimeField(source="snapshot.as_of", allow_null=True)
         limits = LimitCurrentOutput(many=True)
@@ -148,7 +150,7 @@ class LimitChangeProposeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
 
     @extend_schema_serializer(component_name="LimitChangeProposal")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
         limit_key = serializers.CharField(required=False, max_length=200)
         limit_id = serializers.IntegerField(required=False, min_value=1)
         value = serializers.DecimalField(max_digits=28, decimal_places=10, required=False)
@@ -175,7 +177,7 @@ class LimitChangeProposeApi(APIView):
         data = dict(body.validated_data)
         try:
             created = services.limit_change_propose(
-                proposer=cast(User, request.user),
+                proposer=request_user(request),
                 reason=data["reason"],
                 limit_key=data.get("limit_key"),
                 limit_id=data.get("limit_id"),
@@ -188,7 +190,7 @@ class LimitChangeProposeApi(APIView):
         return Response(ChangeRequestOutput(created).data, status=201)
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -215,7 +217,7 @@ class _LimitDecisionApi(APIView):
         body.is_valid(raise_exception=True)
         try:
             decided = self.decide(
-                request_id, cast(User, request.user), body.validated_data.get("comment", "")
+                request_id, request_user(request), body.validated_data.get("comment", "")
             )
         except LimitError as exc:
             raise refusal(exc) from None

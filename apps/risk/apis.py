@@ -296,7 +296,7 @@ def _finite(value: float) -> None:
 
 
 class WhatIfApi(_ViewRisk):
-    class TradeSerializer(serializers.Serializer):
+    class TradeSerializer(serializers.Serializer[dict[str, Any]]):
         venue = serializers.CharField(max_length=64)
         account = serializers.CharField(max_length=64)
         symbol = serializers.CharField(max_length=32)
@@ -322,7 +322,7 @@ class WhatIfApi(_ViewRisk):
                 attrs["size"] = -attrs["size"]
             return attrs
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
         trades = serializers.ListField(min_length=1, max_length=100)
 
         def validate_trades(self, value: list[Any]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from apps.venues.selectors import (
 
 
 class SourceHealthOutput(serializers.Serializer[SourceHealth]):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     venue = serializers.CharField()
     account = serializers.CharField(allow_null=True)
     endpoint = serializers.CharField()

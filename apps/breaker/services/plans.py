@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -86,7 +87,7 @@ def plans_cancel_proposed(breaker: CircuitBreaker, now: datetime) -> list[int]:
     return ids
 
 
-def plan_approve(*, plan_id: int, user: Any) -> LiquidationPlan:
+def plan_approve(*, plan_id: int, user: User) -> LiquidationPlan:
     """A risk officer approves a proposed plan; it is executed once this commits.
 
     Raises PermissionDenied, LiquidationPlan.DoesNotExist, or BreakerConflict when the plan is

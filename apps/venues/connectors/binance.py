@@ -23,7 +23,7 @@ from apps.venues.connectors import binance_parse as parse
 from apps.venues.connectors.base import ErrorKind, PayloadRejected, SourceError
 from apps.venues.connectors.calls import Policy
 from apps.venues.connectors.keys import key_id
-from apps.venues.connectors.validation import excerpt
+from apps.venues.connectors.validation import excerpt, now_ms
 
 # ccxt 4.5.90 ``binance().urls['api']`` key -> path below the venue's base URL. Every key is
 # mapped, so a venue configured with a base URL can never leak a request to the real Binance.
@@ -131,7 +131,8 @@ def classify(exc: Exception, status: int | None, body: str | None, headers: Any)
     return SourceError(ErrorKind.REQUEST, message)
 
 
-class _Client(ccxt.binance):
+# ccxt ships no type hints: its exchange classes are Any to the type checker.
+class _Client(ccxt.binance):  # type: ignore[misc]
     """ccxt's binance with our wire policy around each request and the raw body kept."""
 
     policy: Policy
@@ -233,8 +234,8 @@ class BinanceConnector:
             with self._lock:
                 self._idle[slot].append(client)
 
-    def _call(self, endpoint: str, creds: tuple[str, str], work: Callable[[_Client], Any]) -> Any:
-        def run() -> Any:
+    def _call[T](self, endpoint: str, creds: tuple[str, str], work: Callable[[_Client], T]) -> T:
+        def run() -> T:
             with self._client(endpoint, *creds) as client:
                 try:
                     return work(client)
@@ -248,7 +249,7 @@ class BinanceConnector:
     def ping(self) -> parse.Pulled[Any]:
         """The half-open breaker's probe: the cheapest request the venue answers."""
         return self._call(
-            "ping", ("", ""), lambda c: parse.Pulled([], parse.v.now_ms(), _ok(c.public_get_ping()))
+            "ping", ("", ""), lambda c: parse.Pulled([], now_ms(), _ok(c.public_get_ping()))
         )
 
     # -- account data -------------------------------------------------------------------------
