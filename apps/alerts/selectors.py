@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from apps.alerts.models import ACTIVE_STATUSES, Alert, Notification, Severity
+from apps.alerts.models import ACTIVE_STATUSES, Alert, Severity
 
 
 def alerts_active(
@@ -24,16 +24,8 @@ def alerts_active(
     return alerts.order_by("-utilization", "-opened_at")
 
 
-def alert_get(alert_id: int) -> Alert | None:
-    return Alert.objects.filter(pk=alert_id).select_related("acknowledged_by").first()
-
-
 def critical_alert_count(portfolio_id: int) -> int:
     """Active critical alerts of a portfolio (the circuit breaker's cascade condition)."""
     return Alert.objects.filter(
         portfolio_id=portfolio_id, status__in=ACTIVE_STATUSES, severity=Severity.CRITICAL
     ).count()
-
-
-def notifications_of_alert(alert_id: int) -> QuerySet[Notification]:
-    return Notification.objects.filter(alert_id=alert_id).order_by("id")

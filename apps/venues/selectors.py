@@ -59,14 +59,6 @@ def source_health(now: datetime | None = None) -> list[SourceHealth]:
     return [_health(s, moment, threshold) for s in statuses]
 
 
-def stale_sources(now: datetime | None = None) -> list[SourceHealth]:
-    """Sources whose last good data is older than ``position_staleness_minutes`` (or absent).
-
-    For the staleness alert: one entry per source, each with its age and last error.
-    """
-    return [h for h in source_health(now) if h.stale]
-
-
 def _venue_state(sources: list[SourceHealth]) -> str:
     if not sources:
         return "unknown"
