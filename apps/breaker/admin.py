@@ -8,7 +8,6 @@ only ``core.operate_circuit_breaker`` may act."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +19,7 @@ from django.template.response import TemplateResponse
 
 from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import BreakerEvent, CircuitBreaker, LiquidationPlan, LiquidationStep
-from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
+from apps.breaker.services import Evaluation, breaker_reset, breaker_trip, plan_approve
 from apps.core.admin_generic import ModelAdmin, TabularInline
 from apps.core.permissions import request_user
 
@@ -85,11 +84,15 @@ class CircuitBreakerAdmin(ViewOnlyAdmin[CircuitBreaker]):
     actions = ("trip", "reset")
 
     @admin.action(description="Trip the selected breakers", permissions=["operate"])
-    def trip(self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]) -> Any:
+    def trip(
+        self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]
+    ) -> TemplateResponse | None:
         return self._with_reason(request, queryset, "trip", breaker_trip)
 
     @admin.action(description="Reset the selected breakers", permissions=["operate"])
-    def reset(self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]) -> Any:
+    def reset(
+        self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]
+    ) -> TemplateResponse | None:
         return self._with_reason(request, queryset, "reset", breaker_reset)
 
     def _with_reason(
@@ -97,7 +100,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin[CircuitBreaker]):
         request: HttpRequest,
         queryset: QuerySet[CircuitBreaker],
         action: str,
-        operate: Callable[..., Any],
+        operate: Callable[..., Evaluation],
     ) -> TemplateResponse | None:
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():

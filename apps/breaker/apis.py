@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -83,7 +83,7 @@ def breaker_view(portfolio: Portfolio) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _portfolio(ref: Any) -> Portfolio:
+def _portfolio(ref: str | None) -> Portfolio:
     portfolio = portfolio_find(ref)
     if portfolio is None:
         raise NotFound(f"portfolio {ref or '(default)'} does not exist")
@@ -93,7 +93,7 @@ def _portfolio(ref: Any) -> Portfolio:
 class CircuitBreakerApi(APIView):
     """GET: the breaker and its current plan (anyone who may view risk). POST: trip or reset."""
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> list[BasePermission]:
         perm = "core.view_risk" if self.request.method == "GET" else "core.operate_circuit_breaker"
         return [IsAuthenticated(), HasPermission.of(perm)()]
 

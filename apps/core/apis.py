@@ -20,7 +20,7 @@ from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
 
 
-class CheckOutput(serializers.Serializer[Any]):
+class CheckOutput(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=("up", "down"))
     detail = serializers.CharField()
     latency_ms = serializers.FloatField()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from apps.core.admin_generic import ModelAdmin, ModelForm
@@ -36,17 +36,19 @@ class LimitAdmin(ModelAdmin[Limit]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Limit | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Limit | None = None) -> bool:
         return False
 
     def has_propose_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROPOSE)
 
     @admin.action(description="Propose a change (four-eyes)", permissions=["propose"])
-    def propose_change(self, request: HttpRequest, queryset: QuerySet[Limit]) -> Any:
+    def propose_change(
+        self, request: HttpRequest, queryset: QuerySet[Limit]
+    ) -> HttpResponseRedirect | None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one limit to propose a change.",
                               messages.WARNING)  # fmt: skip
@@ -107,22 +109,30 @@ class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
                            after_warn_at_utilization=limit.warn_at_utilization)  # fmt: skip
         return initial
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> list[str]:
         return [field.name for field in LimitChangeRequest._meta.fields] if obj else []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROPOSE)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> bool:
         return False
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(APPROVE)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: LimitChangeRequest, form: ProposeForm, change: bool
+    ) -> None:
         created = services.limit_change_propose(
             proposer=request_user(request),
             reason=obj.reason,
@@ -136,7 +146,12 @@ class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
         obj._state.adding = False
         obj.refresh_from_db()
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
         try:
             return super().add_view(request, form_url, extra_context)
         except LimitError as exc:

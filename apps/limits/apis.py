@@ -194,11 +194,11 @@ class DecisionInput(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-def _approve(request_id: int, user: User, comment: str) -> Any:
+def _approve(request_id: int, user: User, comment: str) -> LimitChangeRequest:
     return services.limit_change_approve(request_id=request_id, approver=user, comment=comment)
 
 
-def _reject(request_id: int, user: User, comment: str) -> Any:
+def _reject(request_id: int, user: User, comment: str) -> LimitChangeRequest:
     return services.limit_change_reject(request_id=request_id, decider=user, comment=comment)
 
 
@@ -206,7 +206,7 @@ class _LimitDecisionApi(APIView):
     """A second risk officer's decision on a proposal; each subclass names its service."""
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
-    decide: staticmethod[[int, User, str], Any]
+    decide: staticmethod[[int, User, str], LimitChangeRequest]
 
     @extend_schema(
         request=DecisionInput,
