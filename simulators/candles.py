@@ -100,7 +100,8 @@ def _volumes(
     """Synthetic but deterministic: busier when the candle moved more than usual."""
     typical = path.minute_sigma() * np.sqrt(interval_ms / MINUTE_MS)
     activity = 0.5 + np.abs(c - o) / (typical * 1.6)
-    return daily_volume * (interval_ms / DAY_MS) * np.minimum(activity, 4.0)
+    volume: np.ndarray = daily_volume * (interval_ms / DAY_MS) * np.minimum(activity, 4.0)
+    return volume
 
 
 def candles(

@@ -82,7 +82,7 @@ class PricePath:
                 self._minutes.move_to_end(day)
                 return cached
             self.ensure_days(day, day + 1)
-            path = self._starts[day - self._lo] + np.concatenate(
+            path: np.ndarray = self._starts[day - self._lo] + np.concatenate(
                 ([0.0], np.cumsum(self._increments(day)))
             )
             self._minutes[day] = path
@@ -160,7 +160,8 @@ class PricePath:
             mask = seconds // 86400 == day
             rows = (seconds[mask] // 60) % 1440
             noise[mask] = self._bridge(int(day))[rows, seconds[mask] % 60]
-        return linear + noise
+        sampled: np.ndarray = linear + noise
+        return sampled
 
     # -- adjustments --------------------------------------------------------------------------
 
@@ -175,7 +176,8 @@ class PricePath:
         base = np.array([s.base for s in segments])[idx]
         anchor = np.array([s.raw_at_start for s in segments])[idx]
         scale = np.array([s.scale for s in segments])[idx]
-        return base + scale * (raw - anchor)
+        adjusted: np.ndarray = base + scale * (raw - anchor)
+        return adjusted
 
     def _log_now(self, now_ms: int) -> tuple[float, float]:
         second = now_ms // SECOND_MS

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from apps.alerts.models import Alert, DeliveryAttempt, Notification
 from apps.alerts.services import alert_acknowledge
+from apps.core.admin_generic import ModelAdmin, TabularInline
+from apps.core.permissions import request_user
 
 
 class AcknowledgeForm(forms.Form):
@@ -23,7 +25,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin[M: Model](ModelAdmin[M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -35,7 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(ReadOnlyAdmin[Alert]):
     list_display = (
         "id", "severity", "status", "breach_type", "scope", "utilization", "escalation_tier",
         "opened_at", "acknowledged_by",
@@ -58,7 +60,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
     def _acknowledge_one(self, request: HttpRequest, alert: Alert, comment: str) -> None:
         try:
-            alert_acknowledge(alert_id=alert.pk, user=request.user, comment=comment)
+            alert_acknowledge(alert_id=alert.pk, user=request_user(request), comment=comment)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"{alert.public_id}: {_reason(exc)}", messages.ERROR)
         else:
@@ -87,7 +89,7 @@ def _reason(exc: ValidationError | PermissionDenied) -> str:
     return str(exc)
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(TabularInline[DeliveryAttempt, Notification]):
     model = DeliveryAttempt
     extra = 0
     fields = ("attempted_at", "succeeded", "error", "duration_ms")
@@ -99,7 +101,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_display = (
         "id", "event", "channel", "target", "severity", "status", "attempts", "created_at",
         "delivered_at", "alert",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +17,8 @@ from rest_framework.views import APIView
 from apps.alerts.models import Alert, Severity
 from apps.alerts.selectors import alerts_active
 from apps.alerts.services import alert_acknowledge
-from apps.core.permissions import HasPermission
+from apps.core.errors import error_responses
+from apps.core.permissions import HasPermission, request_user
 
 _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
 
@@ -63,13 +63,20 @@ class AlertActiveApi(APIView):
         breach_type = serializers.CharField(max_length=64, required=False)
         portfolio_id = serializers.IntegerField(min_value=0, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: AlertOutputSerializer(many=True)})
+    @extend_schema_serializer(component_name="ActiveAlerts")
+    class OutputSerializer(serializers.Serializer[dict[str, Any]]):
+        count = serializers.IntegerField()
+        alerts = AlertOutputSerializer(many=True)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer, **error_responses(400)},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        alerts = alerts_active(**filters.validated_data)
-        data = AlertOutputSerializer(alerts, many=True).data
-        return Response({"count": len(data), "alerts": data})
+        alerts = list(alerts_active(**filters.validated_data))
+        return Response(self.OutputSerializer({"count": len(alerts), "alerts": alerts}).data)
 
 
 class AlertAcknowledgeApi(APIView):
@@ -79,14 +86,15 @@ class AlertAcknowledgeApi(APIView):
         alert_id = AlertIdField()
         comment = serializers.CharField(max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={200: AlertOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AlertOutputSerializer, **error_responses(400, 404)},
+    )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            alert = alert_acknowledge(user=request.user, **body.validated_data)
+            alert = alert_acknowledge(user=request_user(request), **body.validated_data)
         except Alert.DoesNotExist:
             raise NotFound(f"alert-{body.validated_data['alert_id']} does not exist") from None
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
         return Response(AlertOutputSerializer(alert).data)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
-from apps.alerts.models import ACTIVE_STATUSES, Alert, Notification, Severity
+from apps.alerts.models import ACTIVE_STATUSES, Alert, Severity
 
 
 def alerts_active(
@@ -26,10 +26,6 @@ def alerts_active(
     return alerts.order_by("-utilization", "-opened_at")
 
 
-def alert_get(alert_id: int) -> Alert | None:
-    return Alert.objects.filter(pk=alert_id).select_related("acknowledged_by").first()
-
-
 def critical_alert_count(portfolio_id: int, *, excluding: Sequence[str] = ()) -> int:
     """Active critical alerts of a portfolio (the circuit breaker's cascade condition), leaving
     out the breach types named in ``excluding``."""
@@ -40,7 +36,3 @@ def critical_alert_count(portfolio_id: int, *, excluding: Sequence[str] = ()) ->
         .exclude(breach_type__in=excluding)
         .count()
     )
-
-
-def notifications_of_alert(alert_id: int) -> QuerySet[Notification]:
-    return Notification.objects.filter(alert_id=alert_id).order_by("id")

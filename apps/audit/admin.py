@@ -10,10 +10,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from apps.audit.models import AuditEvent
+from apps.core.admin_generic import ModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ModelAdmin[AuditEvent]):
     list_display = ("sequence", "timestamp", "event_type", "level", "actor", "correlation_id")
     list_filter = ("event_type", "level", "actor")
     # Exact match: correlation ids are looked up whole, never by fragment.

@@ -8,19 +8,20 @@ only ``core.operate_circuit_breaker`` may act."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import BreakerEvent, CircuitBreaker, LiquidationPlan, LiquidationStep
-from apps.breaker.services import breaker_reset, breaker_trip, breakers_ensure, plan_approve
+from apps.breaker.services import Evaluation, breaker_reset, breaker_trip, plan_approve
+from apps.core.admin_generic import ModelAdmin, TabularInline
+from apps.core.permissions import request_user
 
 VIEW_PERMISSION = "core.view_risk"
 OPERATE_PERMISSION = "core.operate_circuit_breaker"
@@ -34,7 +35,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin[M: Model](ModelAdmin[M]):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_staff and request.user.has_perm(VIEW_PERMISSION))
 
@@ -60,7 +61,7 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-class BreakerEventInline(admin.TabularInline):
+class BreakerEventInline(TabularInline[BreakerEvent, CircuitBreaker]):
     model = BreakerEvent
     extra = 0
     fields = ("at", "kind", "reason", "detail", "actor", "correlation_id")
@@ -75,23 +76,23 @@ class BreakerEventInline(admin.TabularInline):
 
 
 @admin.register(CircuitBreaker)
-class CircuitBreakerAdmin(ViewOnlyAdmin):
+class CircuitBreakerAdmin(ViewOnlyAdmin[CircuitBreaker]):
     list_display = ("portfolio", "state", "reason", "tripped_at", "tripped_by", "recovery_due_at",
                     "last_evaluated_at")  # fmt: skip
     list_filter = ("state", "reason")
     inlines = (BreakerEventInline,)
     actions = ("trip", "reset")
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        breakers_ensure()  # every portfolio listed, even one whose breaker never tripped
-        return super().changelist_view(request, extra_context)
-
     @admin.action(description="Trip the selected breakers", permissions=["operate"])
-    def trip(self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]) -> Any:
+    def trip(
+        self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]
+    ) -> TemplateResponse | None:
         return self._with_reason(request, queryset, "trip", breaker_trip)
 
     @admin.action(description="Reset the selected breakers", permissions=["operate"])
-    def reset(self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]) -> Any:
+    def reset(
+        self, request: HttpRequest, queryset: QuerySet[CircuitBreaker]
+    ) -> TemplateResponse | None:
         return self._with_reason(request, queryset, "reset", breaker_reset)
 
     def _with_reason(
@@ -99,7 +100,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin):
         request: HttpRequest,
         queryset: QuerySet[CircuitBreaker],
         action: str,
-        operate: Callable[..., Any],
+        operate: Callable[..., Evaluation],
     ) -> TemplateResponse | None:
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -111,7 +112,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin):
             return TemplateResponse(request, "admin/breaker/reason.html", context)
         for breaker in queryset.select_related("portfolio"):
             try:
-                operate(portfolio_id=breaker.portfolio_id, user=request.user,
+                operate(portfolio_id=breaker.portfolio_id, user=request_user(request),
                         reason=form.cleaned_data["reason"])  # fmt: skip
             except (ValidationError, PermissionDenied, BreakerConflict) as exc:
                 self.message_user(request, f"{breaker.portfolio}: {_reason(exc)}", messages.ERROR)
@@ -120,7 +121,7 @@ class CircuitBreakerAdmin(ViewOnlyAdmin):
         return None
 
 
-class LiquidationStepInline(admin.TabularInline):
+class LiquidationStepInline(TabularInline[LiquidationStep, LiquidationPlan]):
     model = LiquidationStep
     extra = 0
     fields = ("seq", "venue", "account", "kind", "ccxt_symbol", "side", "amount", "reduce_only",
@@ -136,7 +137,7 @@ class LiquidationStepInline(admin.TabularInline):
 
 
 @admin.register(LiquidationPlan)
-class LiquidationPlanAdmin(ViewOnlyAdmin):
+class LiquidationPlanAdmin(ViewOnlyAdmin[LiquidationPlan]):
     list_display = ("id", "breaker", "status", "trip_reason", "auto", "created_at", "approved_by",
                     "finished_at")  # fmt: skip
     list_filter = ("status", "trip_reason", "auto")
@@ -147,7 +148,7 @@ class LiquidationPlanAdmin(ViewOnlyAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[LiquidationPlan]) -> None:
         for plan in queryset:
             try:
-                plan_approve(plan_id=plan.pk, user=request.user)
+                plan_approve(plan_id=plan.pk, user=request_user(request))
             except (PermissionDenied, BreakerConflict) as exc:
                 self.message_user(request, f"plan {plan.pk}: {exc}", messages.ERROR)
             else:

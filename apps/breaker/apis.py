@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,13 +16,9 @@ from apps.breaker.errors import BreakerConflict
 from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
-from apps.core.permissions import HasPermission
+from apps.core.errors import Conflict, error_responses
+from apps.core.permissions import HasPermission, request_user
 from apps.positions.models import Portfolio
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "conflict with the current state"
 
 
 class StepOutputSerializer(serializers.ModelSerializer[LiquidationStep]):
@@ -89,7 +83,7 @@ def breaker_view(portfolio: Portfolio) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _portfolio(ref: Any) -> Portfolio:
+def _portfolio(ref: str | None) -> Portfolio:
     portfolio = portfolio_find(ref)
     if portfolio is None:
         raise NotFound(f"portfolio {ref or '(default)'} does not exist")
@@ -99,7 +93,7 @@ def _portfolio(ref: Any) -> Portfolio:
 class CircuitBreakerApi(APIView):
     """GET: the breaker and its current plan (anyone who may view risk). POST: trip or reset."""
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> list[BasePermission]:
         perm = "core.view_risk" if self.request.method == "GET" else "core.operate_circuit_breaker"
         return [IsAuthenticated(), HasPermission.of(perm)()]
 
@@ -111,14 +105,20 @@ class CircuitBreakerApi(APIView):
         reason = serializers.CharField(max_length=2000)
         portfolio = serializers.CharField(max_length=64, required=False)
 
-    @extend_schema(parameters=[BreakerQuerySerializer], responses={200: BreakerOutputSerializer})
+    @extend_schema(
+        parameters=[BreakerQuerySerializer],
+        responses={200: BreakerOutputSerializer, **error_responses(400, 404)},
+    )
     def get(self, request: Request) -> Response:
         query = self.BreakerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         portfolio = _portfolio(query.validated_data.get("portfolio"))
         return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
 
-    @extend_schema(request=BreakerInputSerializer, responses={200: BreakerOutputSerializer})
+    @extend_schema(
+        request=BreakerInputSerializer,
+        responses={200: BreakerOutputSerializer, **error_responses(400, 404, 409)},
+    )
     def post(self, request: Request) -> Response:
         body = self.BreakerInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -126,11 +126,7 @@ class CircuitBreakerApi(APIView):
         portfolio = _portfolio(data.get("portfolio"))
         operate = breaker_trip if data["action"] == "trip" else breaker_reset
         try:
-            operate(portfolio_id=portfolio.pk, user=request.user, reason=data["reason"])
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+            operate(portfolio_id=portfolio.pk, user=request_user(request), reason=data["reason"])
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(BreakerOutputSerializer(breaker_view(portfolio)).data)
@@ -139,14 +135,12 @@ class CircuitBreakerApi(APIView):
 class PlanApproveApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.operate_circuit_breaker")]
 
-    @extend_schema(request=None, responses={200: PlanOutputSerializer})
+    @extend_schema(request=None, responses={200: PlanOutputSerializer, **error_responses(404, 409)})
     def post(self, request: Request, plan_id: int) -> Response:
         try:
-            plan = plan_approve(plan_id=plan_id, user=request.user)
+            plan = plan_approve(plan_id=plan_id, user=request_user(request))
         except LiquidationPlan.DoesNotExist:
             raise NotFound(f"liquidation plan {plan_id} does not exist") from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
         except BreakerConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(PlanOutputSerializer(plan).data)

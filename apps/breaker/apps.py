@@ -5,3 +5,9 @@ class BreakerConfig(AppConfig):
     name = "apps.breaker"
     label = "breaker"
     verbose_name = "Circuit breaker and emergency liquidation"
+
+    def ready(self) -> None:
+        from apps.breaker.bootstrap import breakers_bootstrap
+        from apps.core.bootstrap import bootstrap_loader_register
+
+        bootstrap_loader_register("breakers", breakers_bootstrap)

@@ -55,10 +55,6 @@ class CircuitBreaker(models.Model):
     def __str__(self) -> str:
         return f"breaker of {self.portfolio}: {self.state}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.state == BreakerState.OPEN
-
 
 class BreakerEventKind(models.TextChoices):
     TRIPPED = "tripped"

@@ -41,10 +41,6 @@ def plan_current(breaker: CircuitBreaker) -> LiquidationPlan | None:
     )
 
 
-def plan_get(plan_id: int) -> LiquidationPlan | None:
-    return LiquidationPlan.objects.filter(pk=plan_id).first()
-
-
 def switches() -> dict[str, bool]:
     return {
         "enabled": bool(settings.RISK_MONITOR["CIRCUIT_BREAKER_ENABLED"]),

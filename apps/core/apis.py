@@ -2,45 +2,79 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.errors import error_document, error_responses
 from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT}, auth=[])
+class CheckOutput(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(choices=("up", "down"))
+    detail = serializers.CharField()
+    latency_ms = serializers.FloatField()
+
+
+@extend_schema_serializer(component_name="Health")
+class HealthOutput(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(choices=("ok", "down"))
+    mode = serializers.ChoiceField(choices=("stack", "embedded"))
+    down = serializers.ListField(child=serializers.CharField())
+    checks = serializers.DictField(child=CheckOutput())
+
+
+@extend_schema(
+    responses={200: HealthOutput, 503: OpenApiResponse(HealthOutput, "a dependency is down")},
+    auth=[],
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
 def health(request: Request) -> Response:
     """No authentication: load balancers and container health checks call it."""
     body = health_get()
-    return Response(body, status=200 if body["status"] == "ok" else 503)
+    return Response(HealthOutput(body).data, status=200 if body["status"] == "ok" else 503)
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@extend_schema_serializer(component_name="SystemStatus")
+class SystemStatusOutput(serializers.Serializer[dict[str, Any]]):
+    service = serializers.CharField()
+    mode = serializers.ChoiceField(choices=("stack", "embedded"))
+    debug = serializers.BooleanField()
+    uptime_seconds = serializers.FloatField()
+    versions = serializers.DictField(child=serializers.CharField())
+    # One value per setting of settings.RISK_MONITOR, of that setting's type: free-form.
+    configuration = serializers.DictField()
+
+
+@extend_schema(responses={200: SystemStatusOutput, **error_responses()})
 @api_view(["GET"])
 def system_status(request: Request) -> Response:
-    return Response(system_status_get())
+    return Response(SystemStatusOutput(system_status_get()).data)
 
 
-@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR, **error_responses()})
 @api_view(["GET"])
 @authentication_classes([TokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])
 def metrics(request: Request) -> HttpResponse:
     """Prometheus scrapes with ``authorization: {type: Token, credentials: <api token>}``."""
     django_request: HttpRequest = request._request
-    return ExportToDjangoView(django_request)
+    exported: HttpResponse = ExportToDjangoView(django_request)
+    return exported
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"error": "not found", "path": request.path}, status=404)
+    """Django's 404 outside DRF views, in the API's error body."""
+    return JsonResponse(error_document("not_found", f"not found: {request.path}", {}), status=404)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import current_app
+from celery import Task, current_app
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class _Send:
 
     def __init__(self, name: str, kwargs: dict[str, Any], queue: str, expires: float | None):
         self.name, self.kwargs, self.queue, self.expires = name, kwargs, queue, expires
+        # Django names a robust hook that failed by its __qualname__ when it logs the error.
+        self.__qualname__ = f"task_send_on_commit({name!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Send) and (self.name, self.kwargs) == (other.name, other.kwargs)
@@ -47,14 +49,12 @@ class _Send:
 
     def __call__(self) -> None:
         # apply_async, not send_task: it honours task_always_eager (embedded mode).
-        task_named(self.name).apply_async(
-            kwargs=self.kwargs, queue=self.queue, expires=self.expires
-        )
+        _task(self.name).apply_async(kwargs=self.kwargs, queue=self.queue, expires=self.expires)
 
 
-def task_named(name: str) -> Any:
-    """The registered task ``name``. A worker imports every app's tasks module at start; a web
-    or gRPC process has not, so the first lookup there imports them."""
+def _task(name: str) -> Task[..., Any]:
     if name not in current_app.tasks:
+        # Only a worker imports the apps' task modules at start; the web process (an admin
+        # action, an API call) has them discovered on its first send.
         current_app.loader.import_default_modules()
     return current_app.tasks[name]

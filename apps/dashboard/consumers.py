@@ -9,7 +9,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from apps.monitoring.publish import RISK_UPDATES_GROUP
 
 
-class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):
+# Channels ships no type hints: its consumer classes are Any to the type checker.
+class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not await _can_view(user):

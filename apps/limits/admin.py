@@ -4,15 +4,15 @@ only when another risk officer approves it (the actions call the services)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from apps.core.admin_generic import ModelAdmin, ModelForm
+from apps.core.permissions import request_user
 from apps.limits import services
 from apps.limits.errors import LimitError, LimitInputError
 from apps.limits.models import Limit, LimitChangeRequest
@@ -23,7 +23,7 @@ APPROVE = "core.approve_limit_change"
 
 
 @admin.register(Limit)
-class LimitAdmin(admin.ModelAdmin):
+class LimitAdmin(ModelAdmin[Limit]):
     list_display = ("key", "breach_type", "scope", "value", "unit", "warn_at_utilization",
                     "enabled", "source", "updated_at")  # fmt: skip
     list_filter = ("breach_type", "scope_kind", "enabled", "source")
@@ -36,17 +36,19 @@ class LimitAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Limit | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Limit | None = None) -> bool:
         return False
 
     def has_propose_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROPOSE)
 
     @admin.action(description="Propose a change (four-eyes)", permissions=["propose"])
-    def propose_change(self, request: HttpRequest, queryset: QuerySet[Limit]) -> Any:
+    def propose_change(
+        self, request: HttpRequest, queryset: QuerySet[Limit]
+    ) -> HttpResponseRedirect | None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one limit to propose a change.",
                               messages.WARNING)  # fmt: skip
@@ -55,7 +57,7 @@ class LimitAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(f"{url}?limit={queryset.get().pk}")
 
 
-class ProposeForm(forms.ModelForm):
+class ProposeForm(ModelForm[LimitChangeRequest]):
     """Checks the proposal with the same rules as the API; the service does the write."""
 
     class Meta:
@@ -80,7 +82,7 @@ class ProposeForm(forms.ModelForm):
 
 
 @admin.register(LimitChangeRequest)
-class LimitChangeRequestAdmin(admin.ModelAdmin):
+class LimitChangeRequestAdmin(ModelAdmin[LimitChangeRequest]):
     form = ProposeForm
     list_display = (
         "id",
@@ -107,24 +109,32 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
                            after_warn_at_utilization=limit.warn_at_utilization)  # fmt: skip
         return initial
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> list[str]:
         return [field.name for field in LimitChangeRequest._meta.fields] if obj else []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROPOSE)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: LimitChangeRequest | None = None
+    ) -> bool:
         return False
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(APPROVE)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: LimitChangeRequest, form: ProposeForm, change: bool
+    ) -> None:
         created = services.limit_change_propose(
-            proposer=cast(User, request.user),
+            proposer=request_user(request),
             reason=obj.reason,
             limit_id=obj.limit_id,
             value=obj.after_value,
@@ -136,7 +146,12 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
         obj._state.adding = False
         obj.refresh_from_db()
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
         try:
             return super().add_view(request, form_url, extra_context)
         except LimitError as exc:
@@ -146,7 +161,7 @@ class LimitChangeRequestAdmin(admin.ModelAdmin):
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[LimitChangeRequest], how: str
     ) -> None:
-        user = cast(User, request.user)
+        user = request_user(request)
         for change in queryset:
             try:
                 if how == "approve":

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.core.permissions import HasPermission
+from apps.core.errors import Conflict, error_responses
+from apps.core.permissions import HasPermission, request_user
 from apps.limits import services
 from apps.limits.errors import (
     FourEyesViolation,
@@ -25,27 +29,42 @@ from apps.limits.errors import (
 )
 from apps.limits.loading import limit_state
 from apps.limits.models import LimitChangeRequest
-from apps.limits.selectors import limits_current
+from apps.limits.readings import LimitReading
+from apps.limits.selectors import LimitCurrent, LimitsCurrent, limits_current
 from apps.limits.validation import decimal_text
 
-_STATUS = {RequestNotFound: 404, FourEyesViolation: 403, NotAllowed: 403, RequestConflict: 409}
 
-
-def refusal(exc: LimitError) -> Response:
-    if isinstance(exc, LimitInputError):
-        return Response({"error": "invalid input", "fields": {exc.field: [exc.reason]}}, 400)
-    return Response({"error": str(exc)}, status=_STATUS.get(type(exc), 400))
+def refusal(exc: LimitError) -> APIException:
+    """The API error of a limit service's refusal (docs/limits.md)."""
+    match exc:
+        case LimitInputError():
+            return ValidationError({exc.field: [exc.reason]})
+        case RequestNotFound():
+            return NotFound(str(exc))
+        case FourEyesViolation() | NotAllowed():
+            return PermissionDenied(str(exc))
+        case RequestConflict():
+            return Conflict(str(exc))
+    return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class PlainDecimalField(serializers.Field):
+class PlainDecimalField(serializers.Field[Decimal, str, str, Any]):
     """A stored Decimal as exact text without padding zeros ("5000000", "0.8")."""
 
-    def to_representation(self, value: Any) -> str:
+    def to_representation(self, value: Decimal) -> str:
         return decimal_text(value)
 
 
-class ChangeRequestOutput(serializers.Serializer):
+class LimitStateOutput(serializers.Serializer[dict[str, Any]]):
+    """A limit's changeable fields, decimals as exact text."""
+
+    value = serializers.CharField()
+    warn_at_utilization = serializers.CharField(allow_null=True)
+    enabled = serializers.BooleanField()
+
+
+class ChangeRequestOutput(serializers.Serializer[LimitChangeRequest]):
     id = serializers.IntegerField()
     limit_id = serializers.IntegerField()
     limit_key = serializers.CharField(source="limit.key")
@@ -60,14 +79,16 @@ class ChangeRequestOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_comment = serializers.CharField()
 
+    @extend_schema_field(LimitStateOutput)
     def get_before(self, obj: LimitChangeRequest) -> dict[str, Any]:
         return limit_state(obj.before_value, obj.before_warn_at_utilization, obj.before_enabled)
 
+    @extend_schema_field(LimitStateOutput)
     def get_after(self, obj: LimitChangeRequest) -> dict[str, Any]:
         return limit_state(obj.after_value, obj.after_warn_at_utilization, obj.after_enabled)
 
 
-class ReadingOutput(serializers.Serializer):
+class ReadingOutput(serializers.Serializer[LimitReading]):
     scope_kind = serializers.CharField()
     scope = serializers.CharField()
     current = serializers.FloatField()
@@ -79,7 +100,7 @@ class ReadingOutput(serializers.Serializer):
     breached = serializers.BooleanField()
 
 
-class LimitCurrentOutput(serializers.Serializer):
+class LimitCurrentOutput(serializers.Serializer[LimitCurrent]):
     id = serializers.IntegerField(source="limit.pk")
     key = serializers.CharField(source="limit.key")
     kind = serializers.CharField(source="limit.kind")
@@ -103,17 +124,19 @@ class LimitsCurrentApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
 
     @extend_schema_serializer(component_name="LimitsCurrentFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
         portfolio = serializers.IntegerField(required=False, min_value=1)
 
     @extend_schema_serializer(component_name="LimitsCurrent")
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[LimitsCurrent]):
         snapshot_id = serializers.IntegerField(source="snapshot.id", allow_null=True)
         as_of = serializers.DateTimeField(source="snapshot.as_of", allow_null=True)
         limits = LimitCurrentOutput(many=True)
         pending_requests = ChangeRequestOutput(many=True)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer})
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: OutputSerializer, **error_responses(400)}
+    )
     def get(self, request: Request) -> Response:
         query = self.FilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -127,7 +150,7 @@ class LimitChangeProposeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
 
     @extend_schema_serializer(component_name="LimitChangeProposal")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
         limit_key = serializers.CharField(required=False, max_length=200)
         limit_id = serializers.IntegerField(required=False, min_value=1)
         value = serializers.DecimalField(max_digits=28, decimal_places=10, required=False)
@@ -144,14 +167,17 @@ class LimitChangeProposeApi(APIView):
                 )
             return attrs
 
-    @extend_schema(request=InputSerializer, responses={201: ChangeRequestOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ChangeRequestOutput, **error_responses(400, 409)},
+    )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         try:
             created = services.limit_change_propose(
-                proposer=cast(User, request.user),
+                proposer=request_user(request),
                 reason=data["reason"],
                 limit_key=data.get("limit_key"),
                 limit_id=data.get("limit_id"),
@@ -160,19 +186,19 @@ class LimitChangeProposeApi(APIView):
                 enabled=data.get("enabled"),
             )
         except LimitError as exc:
-            return refusal(exc)
+            raise refusal(exc) from None
         return Response(ChangeRequestOutput(created).data, status=201)
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-def _approve(request_id: int, user: User, comment: str) -> Any:
+def _approve(request_id: int, user: User, comment: str) -> LimitChangeRequest:
     return services.limit_change_approve(request_id=request_id, approver=user, comment=comment)
 
 
-def _reject(request_id: int, user: User, comment: str) -> Any:
+def _reject(request_id: int, user: User, comment: str) -> LimitChangeRequest:
     return services.limit_change_reject(request_id=request_id, decider=user, comment=comment)
 
 
@@ -180,18 +206,21 @@ class _LimitDecisionApi(APIView):
     """A second risk officer's decision on a proposal; each subclass names its service."""
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.approve_limit_change")]
-    decide: staticmethod[[int, User, str], Any]
+    decide: staticmethod[[int, User, str], LimitChangeRequest]
 
-    @extend_schema(request=DecisionInput, responses={200: ChangeRequestOutput})
+    @extend_schema(
+        request=DecisionInput,
+        responses={200: ChangeRequestOutput, **error_responses(400, 404, 409)},
+    )
     def post(self, request: Request, request_id: int) -> Response:
         body = DecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             decided = self.decide(
-                request_id, cast(User, request.user), body.validated_data.get("comment", "")
+                request_id, request_user(request), body.validated_data.get("comment", "")
             )
         except LimitError as exc:
-            return refusal(exc)
+            raise refusal(exc) from None
         return Response(ChangeRequestOutput(decided).data)
 
 

@@ -6,22 +6,27 @@ nobody changed by hand); the admin shows limits read-only.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from apps.limits.kinds import BREACH_TYPES, KINDS
 
+# What a DecimalField accepts on assignment (django-stubs spells it the same way).
+DecimalInput = str | float | Decimal | Combinable
 VALUE_DIGITS, VALUE_PLACES = 28, 10  # up to 10^18 USD, 10 decimals
 WARN_DIGITS, WARN_PLACES = 6, 4
 
 
-def _value_field() -> models.DecimalField:
+def _value_field() -> models.DecimalField[DecimalInput, Decimal]:
     return models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
 
 
-def _warn_at_field() -> models.DecimalField:
+def _warn_at_field() -> models.DecimalField[DecimalInput | None, Decimal | None]:
     return models.DecimalField(
         max_digits=WARN_DIGITS, decimal_places=WARN_PLACES, null=True, blank=True
     )

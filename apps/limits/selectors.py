@@ -47,11 +47,6 @@ def limit_requests_open() -> QuerySet[LimitChangeRequest]:
     )
 
 
-def limit_request_get(request_id: int) -> LimitChangeRequest | None:
-    rows = LimitChangeRequest.objects.select_related("limit", "proposed_by", "decided_by")
-    return rows.filter(pk=request_id).first()
-
-
 @dataclass(frozen=True)
 class LimitCurrent:
     limit: Limit

@@ -4,13 +4,15 @@ are what the venues reported, so they are read-only."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
+from apps.core.admin_generic import ModelAdmin
 from apps.marketdata.models import Candle, Instrument, Price
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ModelAdmin[Instrument]):
     list_display = (
         "venue",
         "venue_symbol",
@@ -25,7 +27,7 @@ class InstrumentAdmin(admin.ModelAdmin):
     search_fields = ("venue_symbol", "symbol")
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly[M: Model](ModelAdmin[M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -34,13 +36,13 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(_ReadOnly):
+class PriceAdmin(_ReadOnly[Price]):
     list_display = ("instrument", "last", "mark", "bid", "ask", "as_of")
     list_select_related = ("instrument", "instrument__venue")
 
 
 @admin.register(Candle)
-class CandleAdmin(_ReadOnly):
+class CandleAdmin(_ReadOnly[Candle]):
     list_display = ("instrument", "interval", "open_time", "close", "volume")
     list_filter = ("interval",)
     list_select_related = ("instrument", "instrument__venue")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from apps.core.admin_generic import ModelAdmin, TabularInline
 from apps.positions.models import (
     AccountSnapshot,
     BalanceLine,
@@ -19,7 +20,7 @@ from apps.positions.models import (
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(ModelAdmin[Portfolio]):
     list_display = ("name", "base_currency", "created_at")
 
 
@@ -31,23 +32,23 @@ class _ReadOnly:
         return False
 
 
-class BalanceInline(_ReadOnly, admin.TabularInline):
+class BalanceInline(_ReadOnly, TabularInline[BalanceLine, AccountSnapshot]):
     model = BalanceLine
     extra = 0
 
 
-class PositionInline(_ReadOnly, admin.TabularInline):
+class PositionInline(_ReadOnly, TabularInline[PositionLine, AccountSnapshot]):
     model = PositionLine
     extra = 0
 
 
-class OrderInline(_ReadOnly, admin.TabularInline):
+class OrderInline(_ReadOnly, TabularInline[OrderLine, AccountSnapshot]):
     model = OrderLine
     extra = 0
 
 
 @admin.register(AccountSnapshot)
-class AccountSnapshotAdmin(_ReadOnly, admin.ModelAdmin):
+class AccountSnapshotAdmin(_ReadOnly, ModelAdmin[AccountSnapshot]):
     list_display = ("account", "period_start", "as_of", "fetched_at")
     list_filter = ("account__venue",)
     inlines = (BalanceInline, PositionInline, OrderInline)
@@ -55,16 +56,16 @@ class AccountSnapshotAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Fill)
-class FillAdmin(_ReadOnly, admin.ModelAdmin):
+class FillAdmin(_ReadOnly, ModelAdmin[Fill]):
     list_display = ("timestamp", "account", "venue_symbol", "side", "price", "amount", "fee")
     list_filter = ("venue", "market")
 
 
 @admin.register(Settlement)
-class SettlementAdmin(_ReadOnly, admin.ModelAdmin):
+class SettlementAdmin(_ReadOnly, ModelAdmin[Settlement]):
     list_display = ("settlement_id", "account", "asset", "amount", "direction", "status")
 
 
 @admin.register(Transfer)
-class TransferAdmin(_ReadOnly, admin.ModelAdmin):
+class TransferAdmin(_ReadOnly, ModelAdmin[Transfer]):
     list_display = ("transfer_id", "account", "asset", "amount", "direction", "timestamp")

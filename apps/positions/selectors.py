@@ -1,13 +1,11 @@
-"""Reads of account state for the risk engine and the API: a portfolio's latest snapshots with
-their lines in four queries, fills, transfers and settlements."""
+"""Reads of account state: the default portfolio, and a portfolio's latest snapshots with their
+lines in four queries."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from apps.positions.models import AccountSnapshot, Fill, Portfolio, Settlement, Transfer
+from apps.positions.models import AccountSnapshot, Portfolio
 from apps.positions.services import DEFAULT_PORTFOLIO
 
 
@@ -29,18 +27,3 @@ def latest_account_snapshots(portfolio: Portfolio) -> QuerySet[AccountSnapshot]:
         .prefetch_related("balances", "positions", "orders")
         .order_by("account__venue__name", "account__label")
     )
-
-
-def fills_since(portfolio: Portfolio, since: datetime) -> QuerySet[Fill]:
-    return Fill.objects.filter(account__portfolio=portfolio, timestamp__gte=since).select_related(
-        "venue", "account"
-    )
-
-
-def transfers_since(portfolio: Portfolio, since: datetime) -> QuerySet[Transfer]:
-    """External transfers at the custodian (for daily P&L net of transfers)."""
-    return Transfer.objects.filter(account__portfolio=portfolio, timestamp__gte=since)
-
-
-def settlements_open(portfolio: Portfolio) -> QuerySet[Settlement]:
-    return Settlement.objects.filter(account__portfolio=portfolio, status="pending")

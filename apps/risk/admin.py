@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from apps.core.admin_generic import ModelAdmin
 from apps.risk.models import RiskSnapshot
 
 
 @admin.register(RiskSnapshot)
-class RiskSnapshotAdmin(admin.ModelAdmin):
+class RiskSnapshotAdmin(ModelAdmin[RiskSnapshot]):
     list_display = (
         "id", "portfolio", "cycle_start", "as_of", "equity", "total_pnl", "var_hist_99",
         "drawdown", "leverage", "engine_version",

@@ -8,14 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.errors import error_responses
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
 from apps.risk.evaluation.config import risk_settings
@@ -49,24 +49,145 @@ def _latest(portfolio: Portfolio) -> RiskSnapshot:
     return snapshot
 
 
+class DeltaOutput(serializers.Serializer[dict[str, Any]]):
+    units = serializers.FloatField(allow_null=True)
+    usd = serializers.FloatField(allow_null=True)
+    usd_complete = serializers.BooleanField()
+
+
+class BacktestOutput(serializers.Serializer[dict[str, Any]]):
+    window_days = serializers.IntegerField()
+    observations = serializers.IntegerField()
+    exceptions = serializers.IntegerField()
+    expected_exceptions = serializers.FloatField()
+    exception_rate = serializers.FloatField(allow_null=True)
+    kupiec_lr = serializers.FloatField(allow_null=True)
+    kupiec_p_value = serializers.FloatField(allow_null=True)
+    zone = serializers.CharField()
+
+
+class HeadlinePnlOutput(serializers.Serializer[dict[str, Any]]):
+    total_pnl = serializers.FloatField()
+    unrealized_pnl = serializers.FloatField()
+    realized_today = serializers.FloatField()
+    daily_pnl = serializers.FloatField(allow_null=True)
+
+
+class HeadlineExposureOutput(serializers.Serializer[dict[str, Any]]):
+    gross_notional = serializers.FloatField()
+    net_notional = serializers.FloatField()
+    total_notional = serializers.FloatField()
+    leverage = serializers.FloatField(allow_null=True)
+    deltas = serializers.DictField(child=DeltaOutput())
+
+
+class HeadlineVarOutput(serializers.Serializer[dict[str, Any]]):
+    historical_var_99 = serializers.FloatField(allow_null=True)
+    parametric_var_99 = serializers.FloatField(allow_null=True)
+    expected_shortfall_99 = serializers.FloatField(allow_null=True)
+
+
+class HeadlineDrawdownOutput(serializers.Serializer[dict[str, Any]]):
+    drawdown = serializers.FloatField(allow_null=True)
+    high_water_mark = serializers.FloatField(allow_null=True)
+
+
 class _ViewRisk(APIView):
     permission_classes = [HasPermission.of("core.view_risk")]
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
 class RiskStatusApi(_ViewRisk):
+    """The latest snapshot's headline figures (also what the WebSocket pushes)."""
+
+    @extend_schema_serializer(component_name="RiskStatus")
+    class OutputSerializer(serializers.Serializer[dict[str, Any]]):
+        portfolio = serializers.CharField()
+        snapshot_id = serializers.IntegerField()
+        cycle_start = serializers.DateTimeField()
+        as_of = serializers.DateTimeField()
+        age_seconds = serializers.FloatField()
+        engine_version = serializers.CharField()
+        equity = serializers.FloatField()
+        equity_complete = serializers.BooleanField()
+        pnl = HeadlinePnlOutput()
+        exposure = HeadlineExposureOutput()
+        var = HeadlineVarOutput()
+        drawdown = HeadlineDrawdownOutput()
+        var_backtest = BacktestOutput(allow_null=True)
+        stale_sources = serializers.ListField(child=serializers.CharField())
+        missing_marks = serializers.ListField(child=serializers.CharField())
+        stale_marks = serializers.ListField(child=serializers.CharField())
+        flags = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses={200: OutputSerializer, **error_responses(400, 404)})
     def get(self, request: Request) -> Response:
-        return Response(snapshot_headline(_latest(_portfolio(request))))
+        headline = snapshot_headline(_latest(_portfolio(request)))
+        return Response(self.OutputSerializer(headline).data)
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+class PositionOutput(serializers.Serializer[dict[str, Any]]):
+    symbol = serializers.CharField()
+    net_size = serializers.FloatField()
+    by_venue = serializers.DictField(child=serializers.FloatField())
+    mark = serializers.FloatField(allow_null=True)
+    mark_usd = serializers.FloatField(allow_null=True)
+    mark_status = serializers.ChoiceField(choices=("fresh", "stale", "missing"))
+    mark_source = serializers.CharField(allow_null=True)
+    mark_age_seconds = serializers.FloatField(allow_null=True)
+    notional = serializers.FloatField(allow_null=True)
+    gross_notional = serializers.FloatField(allow_null=True)
+    net_exposure = serializers.FloatField(allow_null=True)
+    concentration = serializers.FloatField(allow_null=True)
+    unrealized_pnl = serializers.FloatField(allow_null=True)
+    realized_today = serializers.FloatField(allow_null=True)
+
+
 class PositionsSummaryApi(_ViewRisk):
+    """Net position per canonical symbol, by venue, with its mark."""
+
+    @extend_schema_serializer(component_name="PositionsSummary")
+    class OutputSerializer(serializers.Serializer[dict[str, Any]]):
+        portfolio = serializers.CharField()
+        snapshot_id = serializers.IntegerField()
+        as_of = serializers.DateTimeField()
+        positions = PositionOutput(many=True)
+        stale_sources = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses={200: OutputSerializer, **error_responses(400, 404)})
     def get(self, request: Request) -> Response:
-        return Response(positions_summary(_latest(_portfolio(request))))
+        summary = positions_summary(_latest(_portfolio(request)))
+        return Response(self.OutputSerializer(summary).data)
+
+
+class PnlRowOutput(serializers.Serializer[dict[str, Any]]):
+    unrealized_pnl = serializers.FloatField(allow_null=True)
+    realized_today = serializers.FloatField(allow_null=True)
+    total_pnl = serializers.FloatField(allow_null=True)
+    complete = serializers.BooleanField()
+
+
+class AttributionOutput(serializers.Serializer[dict[str, Any]]):
+    by_strategy = serializers.DictField(child=PnlRowOutput())
+    by_venue = serializers.DictField(child=PnlRowOutput())
+    by_symbol = serializers.DictField(child=PnlRowOutput())
+
+
+class HistoryPointOutput(serializers.Serializer[dict[str, Any]]):
+    as_of = serializers.DateTimeField()
+    equity = serializers.FloatField()
+    total_pnl = serializers.FloatField()
+    unrealized_pnl = serializers.FloatField()
+    realized_today = serializers.FloatField()
+    daily_pnl = serializers.FloatField(allow_null=True)
+    gross_notional = serializers.FloatField()
+    net_notional = serializers.FloatField()
+    leverage = serializers.FloatField(allow_null=True)
+    var_hist_99 = serializers.FloatField(allow_null=True)
+    drawdown = serializers.FloatField(allow_null=True)
 
 
 class PortfolioPnlApi(_ViewRisk):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[dict[str, Any]]):
         history = serializers.CharField(required=False)
 
         def validate_history(self, value: str) -> timedelta:
@@ -79,7 +200,29 @@ class PortfolioPnlApi(_ViewRisk):
                 raise serializers.ValidationError("must be between 1h and 31d")
             return span
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema_serializer(component_name="PortfolioPnl")
+    class OutputSerializer(serializers.Serializer[dict[str, Any]]):
+        portfolio = serializers.CharField()
+        snapshot_id = serializers.IntegerField()
+        as_of = serializers.DateTimeField()
+        currency = serializers.CharField()
+        unrealized_pnl = serializers.FloatField()
+        realized_today = serializers.FloatField()
+        total_pnl = serializers.FloatField()
+        equity = serializers.FloatField()
+        equity_complete = serializers.BooleanField()
+        equity_start_of_day = serializers.FloatField(allow_null=True)
+        start_of_day_timestamp = serializers.FloatField(allow_null=True)
+        transfers_today = serializers.FloatField()
+        daily_pnl = serializers.FloatField(allow_null=True)
+        daily_loss = serializers.FloatField(allow_null=True)
+        attribution = AttributionOutput()
+        history = HistoryPointOutput(many=True, required=False)
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, **error_responses(400, 404)},
+    )
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -89,17 +232,56 @@ class PortfolioPnlApi(_ViewRisk):
         if span is not None:
             since = timezone.now() - span
             body["history"] = snapshot_history(portfolio_id=portfolio.pk, since=since)
-        return Response(body)
+        return Response(self.OutputSerializer(body).data)
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@extend_schema_serializer(component_name="RiskCalculationTrace")
+class TraceOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    """For the schema only: the response is the stored trace as it is (see the view)."""
+
+    portfolio = serializers.CharField()
+    snapshot_id = serializers.IntegerField()
+    snapshot_as_of = serializers.DateTimeField(allow_null=True)
+    snapshot_cycle_start = serializers.DateTimeField(allow_null=True)
+    age_seconds = serializers.FloatField(allow_null=True)
+    latest_snapshot_id = serializers.IntegerField(allow_null=True)
+    latest_snapshot_as_of = serializers.DateTimeField(allow_null=True)
+    is_latest_snapshot = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+    rewrite_interval_seconds = serializers.FloatField()
+    as_of = serializers.FloatField()
+    day_start = serializers.FloatField()
+    custodians = serializers.ListField(child=serializers.CharField())
+    symbols = serializers.ListField(child=serializers.CharField())
+    exposures = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    scenario_pnl = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    scenario_pnl_quantile = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    equity_samples = serializers.IntegerField()
+    equity_path = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    transfers = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()))
+    # The engine's inputs as the loaders saw them: free-form sections of a debug document.
+    positions = serializers.JSONField()
+    balances = serializers.JSONField()
+    quotes = serializers.JSONField()
+    marks_chosen = serializers.JSONField()
+    history = serializers.JSONField()
+    market = serializers.JSONField()
+    params = serializers.JSONField()
+    notes = serializers.JSONField()
+    equity_state = serializers.JSONField(allow_null=True)
+    backtest_record = serializers.JSONField()
+
+
 class RiskCalculationsDebugApi(APIView):
     permission_classes = [HasPermission.of("core.view_debug")]
 
+    @extend_schema(responses={200: TraceOutputSerializer, **error_responses(400, 404)})
     def get(self, request: Request) -> Response:
         portfolio = _portfolio(request)
         interval = risk_settings().trace_interval_seconds
         report = calculation_trace_report(portfolio_id=portfolio.pk, interval_seconds=interval)
         if report is None:
             raise NotFound(f"no risk calculation yet for portfolio {portfolio.name!r}")
+        # Sent as stored, not through the serializer: a debug trace shows every section the
+        # engine wrote, including ones added after this schema.
         return Response({"portfolio": portfolio.name, **report})

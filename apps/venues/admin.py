@@ -4,12 +4,14 @@ Statuses and quarantine are written by ingestion only, so they are read-only."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
+from apps.core.admin_generic import ModelAdmin, TabularInline
 from apps.venues.models import Account, DataSourceStatus, Quarantine, Venue
 
 
-class AccountInline(admin.TabularInline):
+class AccountInline(TabularInline[Account, Venue]):
     model = Account
     extra = 0
     fields = (
@@ -24,7 +26,7 @@ class AccountInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ModelAdmin[Venue]):
     list_display = (
         "name",
         "kind",
@@ -40,7 +42,7 @@ class VenueAdmin(admin.ModelAdmin):
     inlines = (AccountInline,)
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly[M: Model](ModelAdmin[M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -49,7 +51,7 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(DataSourceStatus)
-class DataSourceStatusAdmin(_ReadOnly):
+class DataSourceStatusAdmin(_ReadOnly[DataSourceStatus]):
     list_display = (
         "source",
         "data_as_of",
@@ -62,7 +64,7 @@ class DataSourceStatusAdmin(_ReadOnly):
 
 
 @admin.register(Quarantine)
-class QuarantineAdmin(_ReadOnly):
+class QuarantineAdmin(_ReadOnly[Quarantine]):
     list_display = ("created_at", "venue", "account", "endpoint", "reason")
     list_filter = ("venue", "endpoint")
     readonly_fields = ("venue", "account", "endpoint", "reason", "excerpt", "created_at")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +15,7 @@ ACKNOWLEDGE_PERMISSION = "core.acknowledge_alert"
 COMMENT_MAX_LENGTH = 2000
 
 
-def alert_acknowledge(*, alert_id: int, user: Any, comment: str) -> Alert:
+def alert_acknowledge(*, alert_id: int, user: User, comment: str) -> Alert:
     """Acknowledge an open alert: escalation and re-notification stop; the comment is audited.
 
     Raises ValidationError naming the field (``comment``, ``alert_id``), PermissionDenied, or

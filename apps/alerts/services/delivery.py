@@ -43,7 +43,7 @@ class DeliveryReport:
 def backoff_seconds(attempts: int) -> float:
     """Exponential in the attempts made, capped, with "equal jitter" (half fixed, half random)."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return ceiling / 2 + _random.uniform(0, ceiling / 2)
+    return float(ceiling / 2 + _random.uniform(0, ceiling / 2))
 
 
 def notifications_deliver_due(*, limit: int = 200) -> DeliveryReport:

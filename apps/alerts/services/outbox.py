@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from apps.alerts.escalation_policy import AlertPolicy, ChannelSpec
 from apps.alerts.models import Alert, Channel, Notification
 from apps.alerts.policy import policy_current
+from apps.core.oncommit import task_send_on_commit
 
 log = logging.getLogger("riskmonitor.alerts")
 SIGNAL_TARGET = "risk_alert_generated_total"
@@ -82,11 +82,9 @@ def deliver_after_commit() -> None:
     """Have the deliverer run once the current transaction commits (now, in autocommit).
 
     One kick per transaction, however many rows it queued: each kick is a broker round trip.
+    The beat entry delivers anyway within seconds: a kick that expires delays, never loses.
     """
-    connection = transaction.get_connection()
-    if any(hook is _deliver_soon for _, hook, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(_deliver_soon, robust=True)
+    task_send_on_commit("alerts.notifications_deliver", queue="alerts", expires=60, once=True)
 
 
 def _row(
@@ -113,10 +111,3 @@ def _row(
         created_at=now,
         next_attempt_at=now,
     )
-
-
-def _deliver_soon() -> None:
-    from apps.alerts.tasks import notifications_deliver
-
-    # The beat entry delivers anyway within seconds: a broker hiccup here delays, never loses.
-    notifications_deliver.apply_async(expires=60, queue="alerts")

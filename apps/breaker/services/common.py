@@ -1,5 +1,5 @@
 """Pieces every transition shares: the locked breaker row, its history, and the after-commit
-side effects (the Prometheus counter, queuing plan execution)."""
+side effect of a trip (the Prometheus counter)."""
 
 from __future__ import annotations
 
@@ -46,17 +46,6 @@ def event_add(
 def trip_count_after_commit(reason: str) -> None:
     """``risk_circuit_breaker_triggered_total{reason}`` counts trips that committed."""
     transaction.on_commit(lambda: risk_circuit_breaker_triggered.labels(reason).inc(), robust=True)
-
-
-def plan_execute_after_commit(plan_id: int) -> None:
-    """Queue the plan's execution once the approval (or the trip) is committed."""
-
-    def send() -> None:
-        from apps.breaker.tasks import breaker_execute_plan
-
-        breaker_execute_plan.apply_async(kwargs={"plan_id": plan_id}, queue="default")
-
-    transaction.on_commit(send, robust=True)
 
 
 def breaker_payload(breaker: CircuitBreaker) -> dict[str, Any]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,13 +29,13 @@ def _reason_clean(reason: object) -> str:
     return text
 
 
-def _check_allowed(user: Any) -> None:
+def _check_allowed(user: User) -> None:
     if not user.has_perm(OPERATE_PERMISSION):
         raise PermissionDenied(f"operating the breaker needs the {OPERATE_PERMISSION} permission")
 
 
 def breaker_trip(
-    *, portfolio_id: int, user: Any, reason: str, correlation_id: str | None = None
+    *, portfolio_id: int, user: User, reason: str, correlation_id: str | None = None
 ) -> Evaluation:
     """Trip the portfolio's breaker by hand (works with CIRCUIT_BREAKER_ENABLED off too).
 
@@ -56,7 +55,7 @@ def breaker_trip(
 
 
 def breaker_reset(
-    *, portfolio_id: int, user: Any, reason: str, correlation_id: str | None = None
+    *, portfolio_id: int, user: User, reason: str, correlation_id: str | None = None
 ) -> Evaluation:
     """Close the portfolio's breaker by hand; a proposed (unapproved) plan is cancelled.
 

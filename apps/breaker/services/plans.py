@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,8 @@ from apps.breaker.models import (
     PlanStatus,
 )
 from apps.breaker.planning import plan_draft
-from apps.breaker.services.common import OPERATE_PERMISSION, plan_execute_after_commit
+from apps.breaker.services.common import OPERATE_PERMISSION
+from apps.core.oncommit import task_send_on_commit
 
 
 def plan_active(breaker: CircuitBreaker) -> LiquidationPlan | None:
@@ -55,7 +57,8 @@ def plan_create(
         for n, s in enumerate(draft.steps, start=1)
     )  # fmt: skip
     if status == PlanStatus.APPROVED:
-        plan_execute_after_commit(plan.pk)
+        # Executed once the approval (or the trip that approved it) is committed.
+        task_send_on_commit("breaker.execute_plan", kwargs={"plan_id": plan.pk})
     return plan, True
 
 
@@ -84,7 +87,7 @@ def plans_cancel_proposed(breaker: CircuitBreaker, now: datetime) -> list[int]:
     return ids
 
 
-def plan_approve(*, plan_id: int, user: Any) -> LiquidationPlan:
+def plan_approve(*, plan_id: int, user: User) -> LiquidationPlan:
     """A risk officer approves a proposed plan; it is executed once this commits.
 
     Raises PermissionDenied, LiquidationPlan.DoesNotExist, or BreakerConflict when the plan is
@@ -106,5 +109,6 @@ def plan_approve(*, plan_id: int, user: Any) -> LiquidationPlan:
             correlation_id=plan.correlation_id or correlation_id_new(),
             level="warn",
         )
-        plan_execute_after_commit(plan.pk)
+        # Executed once the approval (or the trip that approved it) is committed.
+        task_send_on_commit("breaker.execute_plan", kwargs={"plan_id": plan.pk})
     return plan

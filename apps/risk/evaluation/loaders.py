@@ -221,7 +221,7 @@ def _snapshot_history(
         if hwm is None:
             full = equity_samples(portfolio_id, as_of)
             return EquityHistory(None, None, full), closing
-        state = CarriedState(at, cast(float, hwm), worst)
+        state = CarriedState(at, hwm, worst)
     mark = next(((r[1], r[2]) for r in rows if r[0] == DAY_MARK), None)
     recent = sorted((r[1], r[2]) for r in rows if r[0] == RECENT)
     return EquityHistory(state, cast(Sample | None, mark), cast(list[Sample], recent)), closing

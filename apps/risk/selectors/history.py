@@ -72,7 +72,8 @@ def equity_history(
     }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[HistoryRow] = cursor.fetchall()
+    return rows
 
 
 def _history_portable(

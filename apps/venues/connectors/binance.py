@@ -138,7 +138,8 @@ def classify(exc: Exception, status: int | None, body: str | None, headers: Any)
     return SourceError(ErrorKind.REQUEST, message)
 
 
-class _Client(ccxt.binance):
+# ccxt ships no type hints: its exchange classes are Any to the type checker.
+class _Client(ccxt.binance):  # type: ignore[misc]
     """ccxt's binance with our wire policy around each request and the raw body kept."""
 
     policy: Policy
@@ -240,8 +241,8 @@ class BinanceConnector:
             with self._lock:
                 self._idle[slot].append(client)
 
-    def _call(self, endpoint: str, creds: tuple[str, str], work: Callable[[_Client], Any]) -> Any:
-        def run() -> Any:
+    def _call[T](self, endpoint: str, creds: tuple[str, str], work: Callable[[_Client], T]) -> T:
+        def run() -> T:
             with self._client(endpoint, *creds) as client:
                 try:
                     return work(client)

@@ -226,14 +226,6 @@ def tickers(payload: Any, kind: str) -> Pulled[PriceRow]:
     return Pulled(rows, min((r.as_of_ms for r in rows), default=now_ms()), marks)
 
 
-def spot_ticker(payload: Any) -> Pulled[PriceRow]:
-    return tickers(payload, "spot")
-
-
-def perp_ticker(payload: Any) -> Pulled[PriceRow]:
-    return tickers(payload, "perpetual")
-
-
 def marks(payload: Any) -> Pulled[PriceRow]:
     """premiumIndex: the mark of every perpetual (the row's ``last`` is unused)."""
     result, seen = [], {}

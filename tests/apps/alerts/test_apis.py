@@ -52,7 +52,7 @@ def test_it_rejects_an_unknown_severity_filter_naming_the_field(
     response = api_client_for("trader").get(ACTIVE, {"severity": "apocalyptic"})
 
     assert response.status_code == 400
-    assert "severity" in response.json()["fields"]
+    assert "severity" in response.json()["error"]["fields"]
 
 
 def test_it_refuses_the_list_without_authentication(client: Any) -> None:
@@ -89,7 +89,7 @@ def test_it_requires_a_comment_to_acknowledge(
     )
 
     assert response.status_code == 400
-    assert "comment" in response.json()["fields"]
+    assert "comment" in response.json()["error"]["fields"]
     btc_alert.refresh_from_db()
     assert btc_alert.status == AlertStatus.OPEN
     assert not AuditEvent.objects.filter(event_type="alert_acknowledged").exists()
@@ -112,7 +112,7 @@ def test_it_refuses_to_acknowledge_twice(api_client_for: ClientFor, btc_alert: A
     again = client.post(ACKNOWLEDGE, {"alert_id": btc_alert.pk, "comment": "me too"}, format="json")
 
     assert again.status_code == 400
-    assert "already acknowledged" in again.json()["fields"]["alert_id"][0]
+    assert "already acknowledged" in again.json()["error"]["fields"]["alert_id"][0]
 
 
 def test_it_answers_404_for_an_unknown_alert(api_client_for: ClientFor) -> None:

@@ -59,7 +59,8 @@ def test_it_registers_delivery_to_run_after_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         alerts_sync(readings=[btc_reading(15.0)], context=evaluation())
 
-    assert any(getattr(cb, "__name__", "") == "_deliver_soon" for cb in callbacks)
+    kicks = [cb for cb in callbacks if getattr(cb, "name", "") == "alerts.notifications_deliver"]
+    assert len(kicks) == 1
 
 
 def test_it_schedules_delivery_every_few_seconds() -> None:

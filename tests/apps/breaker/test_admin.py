@@ -10,6 +10,7 @@ from django.test import Client
 
 from apps.audit.models import AuditEvent
 from apps.breaker.models import CircuitBreaker
+from apps.breaker.services import breakers_ensure
 from apps.positions.models import Portfolio
 
 CHANGELIST = "/admin/breaker/circuitbreaker/"
@@ -25,6 +26,7 @@ def _logged_in(user: Any) -> Client:
 def test_it_lists_every_portfolios_breaker_and_trips_one_with_a_reason(
     portfolio: Portfolio, switches: Callable[..., None], role_user: Callable[..., Any]
 ) -> None:
+    breakers_ensure()  # as bootstrap does: the admin's reads create nothing
     client = _logged_in(role_user("risk_officer"))
 
     listed = client.get(CHANGELIST, secure=True)

@@ -81,7 +81,7 @@ def test_it_answers_400_naming_the_field_and_changes_nothing(
     response = api_client_for("risk_officer").post(URL, body, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()["fields"]
+    assert field in response.json()["error"]["fields"]
     assert not CircuitBreaker.objects.exists()
 
 

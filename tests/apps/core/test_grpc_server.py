@@ -30,3 +30,20 @@ def test_it_reports_serving_on_the_standard_health_service(grpc_channel):
     stub = health_pb2_grpc.HealthStub(grpc_channel)
     response = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
     assert response.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_it_refuses_any_other_method_without_a_token(grpc_channel):
+    call = grpc_channel.unary_unary("/riskmonitor.v1.Risk/GetStatus")
+    with pytest.raises(grpc.RpcError) as refused:
+        call(b"", timeout=5)
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_it_lists_only_the_services_it_serves_in_reflection(grpc_channel):
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    stub = reflection_pb2_grpc.ServerReflectionStub(grpc_channel)
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    [response] = list(stub.ServerReflectionInfo(iter([request]), timeout=5))
+    names = {s.name for s in response.list_services_response.service}
+    assert names == {"grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}

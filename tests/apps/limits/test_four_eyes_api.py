@@ -100,8 +100,8 @@ def test_it_refuses_the_proposer_approving_their_own_change(officers: tuple[Any,
     response = _approve(proposer, request_id)
 
     assert response.status_code == 403
-    assert "four-eyes" in response.json()["error"]
-    assert "another risk officer" in response.json()["error"]
+    assert "four-eyes" in response.json()["error"]["message"]
+    assert "another risk officer" in response.json()["error"]["message"]
     assert _value() == Decimal("10")
     assert LimitChangeRequest.objects.get(pk=request_id).status == RequestStatus.PROPOSED
     assert not AuditEvent.objects.filter(event_type="limit_change_approved").exists()
@@ -164,7 +164,7 @@ def test_it_allows_one_open_request_per_limit(officers: tuple[Any, Any]) -> None
     second = _propose(other, value="11")
 
     assert second.status_code == 409
-    assert f"#{first}" in second.json()["error"]
+    assert f"#{first}" in second.json()["error"]["message"]
 
 
 def test_it_proposes_by_limit_id_and_can_disable_a_limit(officers: tuple[Any, Any]) -> None:
@@ -219,7 +219,7 @@ def test_it_refuses_bad_input_naming_the_field(
     response = _propose(officers[0], **body)
 
     assert response.status_code == 400, response.json()
-    errors = response.json()["fields"]
+    errors = response.json()["error"]["fields"]
     assert list(errors) == [field]
     assert reason in " ".join(errors[field])
     assert not LimitChangeRequest.objects.exists()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from apps.marketdata.models import Candle, Price
-from apps.marketdata.selectors import daily_closes, latest_prices
 from apps.marketdata.services import (
     candle_rows,
     candles_upsert,
@@ -86,7 +85,7 @@ def test_it_updates_the_latest_price_in_place(instruments: dict) -> None:
         )
 
     assert Price.objects.count() == 1
-    assert latest_prices().get().last == Decimal("101")
+    assert Price.objects.get().last == Decimal("101")
 
 
 def _candle(day: int) -> CandleRow:
@@ -94,19 +93,14 @@ def _candle(day: int) -> CandleRow:
     return CandleRow(day * DAY_MS, close, close + 1, close - 1, close, Decimal(5))
 
 
-def test_it_upserts_candles_and_reads_daily_closes_oldest_first(instruments: dict) -> None:
+def test_it_upserts_candles_once_per_open_time(instruments: dict) -> None:
     spot = instruments[("spot", "BTCUSDT")]
     today = int(datetime.now(tz=UTC).timestamp() * 1000) // DAY_MS
     rows = [_candle(day) for day in range(today - 5, today)]
     candles_upsert(candle_rows(instrument=spot, interval="1d", rows=rows))
     candles_upsert(candle_rows(instrument=spot, interval="1d", rows=rows[-2:]))
 
-    closes = daily_closes(["BTC-USD"], days=3)
+    series = list(Candle.objects.order_by("open_time").values_list("open_time", "close"))
 
-    assert Candle.objects.count() == 5
-    series = closes[("exchange-9", "BTC-USD")]
-    assert [c for _, c in series] == [Decimal(100 + d) for d in range(today - 4, today)][
-        -len(series) :
-    ]
+    assert [c for _, c in series] == [Decimal(100 + d) for d in range(today - 5, today)]
     assert series[-1][0] == datetime.fromtimestamp((today - 1) * 86400, tz=UTC)
-    assert series[0][0] >= datetime.now(tz=UTC) - timedelta(days=5)

@@ -71,7 +71,7 @@ def test_it_names_the_bad_field(
 ) -> None:
     response = api_client_for("trader").post(URL, {"trades": [trade]}, format="json")
     assert response.status_code == 400
-    assert field in str(response.json()["fields"]["trades"])
+    assert f"trades.0.{field}" in response.json()["error"]["fields"]
 
 
 def test_it_refuses_a_symbol_not_in_the_book(book: Book, api_client_for: Client) -> None:
@@ -79,13 +79,13 @@ def test_it_refuses_a_symbol_not_in_the_book(book: Book, api_client_for: Client)
              "kind": "spot"}  # fmt: skip
     response = api_client_for("trader").post(URL, {"trades": [trade]}, format="json")
     assert response.status_code == 400
-    assert "trades[0].symbol" in response.json()["fields"]
+    assert "trades[0].symbol" in response.json()["error"]["fields"]
 
 
 def test_it_refuses_an_empty_body(book: Book, api_client_for: Client) -> None:
     response = api_client_for("trader").post(URL, {}, format="json")
     assert response.status_code == 400
-    assert "trades" in response.json()["fields"]
+    assert "trades" in response.json()["error"]["fields"]
 
 
 def test_it_refuses_anonymous_requests(book: Book) -> None:

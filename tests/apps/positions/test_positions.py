@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError
 
 from apps.positions.models import AccountSnapshot, BalanceLine, Fill
-from apps.positions.selectors import fills_since, latest_account_snapshots
+from apps.positions.selectors import latest_account_snapshots
 from apps.positions.services import AccountPull, AccountWrite, portfolio_default, snapshots_store
 from apps.venues.models import Account, Venue
 from riskmonitor.lib.venue_rows import BalanceRow, FillRow, PositionRow
@@ -112,4 +112,3 @@ def test_it_reads_the_latest_snapshot_of_every_account_in_four_queries(
         _ = [(list(s.positions.all()), list(s.orders.all())) for s in snapshots]
 
     assert totals == {"futures": [Decimal(20)], "spot": [Decimal(30)]}
-    assert fills_since(account.portfolio, PERIOD).count() == 2  # one per account

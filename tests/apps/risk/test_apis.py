@@ -75,13 +75,13 @@ def test_it_returns_pnl_with_attribution_and_history(
 def test_it_names_a_bad_history_parameter(stored: RiskSnapshot, api_client_for: Client) -> None:
     response = api_client_for("trader").get("/api/v1/portfolio/pnl?history=yesterday")
     assert response.status_code == 400
-    assert "history" in response.json()["fields"]
+    assert "history" in response.json()["error"]["fields"]
 
 
 def test_it_names_an_unknown_portfolio(stored: RiskSnapshot, api_client_for: Client) -> None:
     response = api_client_for("trader").get("/api/v1/risk/status?portfolio=nope")
     assert response.status_code == 400
-    assert "portfolio" in response.json()["fields"]
+    assert "portfolio" in response.json()["error"]["fields"]
 
 
 def test_it_shows_the_debug_trace_to_risk_officers_only(

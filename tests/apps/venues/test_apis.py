@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from apps.venues.models import DataSourceStatus
-from apps.venues.selectors import stale_sources
+from apps.venues.selectors import source_health
 
 
 @pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_it_flags_sources_older_than_the_staleness_limit(
     old = timezone.now() - timedelta(minutes=6)
     DataSourceStatus.objects.filter(source="exchange-1:spot:balances").update(data_as_of=old)
 
-    stale = stale_sources()
+    stale = [s for s in source_health() if s.stale]
 
     assert [s.source for s in stale] == ["exchange-1:spot:balances"]
     assert stale[0].age_seconds is not None and stale[0].age_seconds > 300

@@ -30,7 +30,7 @@ def _ticker(**overrides: Any) -> dict[str, Any]:
 
 
 def test_it_parses_prices_as_exact_decimals() -> None:
-    row = parse.spot_ticker(_ticker()).rows[0]
+    row = parse.tickers(_ticker(), "spot").rows[0]
 
     assert row.last == Decimal("100000.10")
     assert (row.bid, row.ask) == (Decimal("100000.00"), Decimal("100000.20"))
@@ -53,7 +53,7 @@ def test_it_parses_prices_as_exact_decimals() -> None:
 )
 def test_it_refuses_a_ticker_with_a_bad_field(field: str, value: Any, reason: str) -> None:
     with pytest.raises(PayloadRejected, match=reason):
-        parse.spot_ticker(_ticker(**{field: value}))
+        parse.tickers(_ticker(**{field: value}), "spot")
 
 
 def test_it_refuses_negative_balances() -> None:
