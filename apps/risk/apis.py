@@ -49,6 +49,9 @@ def _latest(portfolio: Portfolio) -> RiskSnapshot:
     return snapshot
 
 
+ZONES = ["green", "yellow", "red"]  # the Basel traffic light
+
+
 class DeltaOutput(serializers.Serializer[dict[str, Any]]):
     units = serializers.FloatField(allow_null=True)
     usd = serializers.FloatField(allow_null=True)
@@ -63,7 +66,42 @@ class BacktestOutput(serializers.Serializer[dict[str, Any]]):
     exception_rate = serializers.FloatField(allow_null=True)
     kupiec_lr = serializers.FloatField(allow_null=True)
     kupiec_p_value = serializers.FloatField(allow_null=True)
-    zone = serializers.CharField()
+    zone = serializers.ChoiceField(choices=ZONES)
+
+
+class HypotheticalBacktestOutput(serializers.Serializer[dict[str, Any]]):
+    window_days = serializers.IntegerField()
+    lookback_days = serializers.IntegerField()
+    history_days = serializers.IntegerField()
+    observations = serializers.IntegerField()
+    estimation_days = serializers.IntegerField()
+    short_history = serializers.BooleanField()
+    exceptions = serializers.IntegerField()
+    expected_exceptions = serializers.FloatField()
+    exception_rate = serializers.FloatField(allow_null=True)
+    kupiec_lr = serializers.FloatField(allow_null=True)
+    kupiec_p_value = serializers.FloatField(allow_null=True)
+    zone = serializers.ChoiceField(choices=ZONES)
+
+
+class VarBacktestOutput(serializers.Serializer[dict[str, Any]]):
+    """Both backtests: today's exposures over past returns (there from the first cycle) and the
+    stored daily P&L against the VaR of the day before (as the records accumulate)."""
+
+    hypothetical = HypotheticalBacktestOutput(allow_null=True)
+    actual = BacktestOutput(allow_null=True)
+
+
+class StaleSourceOutput(serializers.Serializer[dict[str, Any]]):
+    source = serializers.CharField()
+    as_of = serializers.DateTimeField(allow_null=True)
+    age_seconds = serializers.FloatField(allow_null=True)
+    refresh_interval_seconds = serializers.FloatField(allow_null=True)
+    overdue_seconds = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+START_OF_DAY_SOURCES = ["stored", "reconstructed"]
 
 
 class HeadlinePnlOutput(serializers.Serializer[dict[str, Any]]):
@@ -71,6 +109,8 @@ class HeadlinePnlOutput(serializers.Serializer[dict[str, Any]]):
     unrealized_pnl = serializers.FloatField()
     realized_today = serializers.FloatField()
     daily_pnl = serializers.FloatField(allow_null=True)
+    # How the 00:00 UTC equity behind daily_pnl was obtained (null: it could not be).
+    start_of_day_source = serializers.ChoiceField(choices=START_OF_DAY_SOURCES, allow_null=True)
 
 
 class HeadlineExposureOutput(serializers.Serializer[dict[str, Any]]):
@@ -113,8 +153,8 @@ class RiskStatusApi(_ViewRisk):
         exposure = HeadlineExposureOutput()
         var = HeadlineVarOutput()
         drawdown = HeadlineDrawdownOutput()
-        var_backtest = BacktestOutput(allow_null=True)
-        stale_sources = serializers.ListField(child=serializers.CharField())
+        var_backtest = VarBacktestOutput()
+        stale_sources = StaleSourceOutput(many=True)
         missing_marks = serializers.ListField(child=serializers.CharField())
         stale_marks = serializers.ListField(child=serializers.CharField())
         flags = serializers.ListField(child=serializers.CharField())
@@ -216,6 +256,9 @@ class PortfolioPnlApi(_ViewRisk):
         transfers_today = serializers.FloatField()
         daily_pnl = serializers.FloatField(allow_null=True)
         daily_loss = serializers.FloatField(allow_null=True)
+        start_of_day_source = serializers.ChoiceField(
+            choices=START_OF_DAY_SOURCES, allow_null=True, required=False
+        )
         attribution = AttributionOutput()
         history = HistoryPointOutput(many=True, required=False)
 

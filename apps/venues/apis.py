@@ -37,6 +37,11 @@ class SourceHealthOutput(serializers.Serializer[SourceHealth]):
     last_error = serializers.CharField()
     latency_ms = serializers.FloatField(allow_null=True)
     consecutive_failures = serializers.IntegerField()
+    refresh_interval_seconds = serializers.FloatField()  # the source's own schedule
+    overdue_seconds = serializers.FloatField(allow_null=True)  # null: never had good data
+    stale_reason = serializers.ChoiceField(
+        choices=("never_succeeded", "last_pull_failed", "overdue"), allow_null=True
+    )
 
 
 class VenueConnectivityOutput(serializers.Serializer[dict[str, Any]]):
@@ -44,6 +49,7 @@ class VenueConnectivityOutput(serializers.Serializer[dict[str, Any]]):
     kind = serializers.CharField()
     state = serializers.ChoiceField(choices=("ok", "degraded", "stale", "down", "unknown"))
     age_seconds = serializers.FloatField(allow_null=True)
+    last_success_at = serializers.DateTimeField(allow_null=True)  # the newest of its sources
     stale = serializers.BooleanField()
     sources = SourceHealthOutput(many=True)
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_registers_each_apps_loader_in_installed_apps_order() -> None:
-    assert list(bootstrap_loaders()) == ["roles", "venues", "limits"]
+    assert list(bootstrap_loaders()) == ["roles", "venues", "limits", "breakers"]
 
 
 def test_it_prints_one_line_per_loader_in_order() -> None:
@@ -32,7 +32,7 @@ def test_it_replaces_a_loader_registered_again_in_its_place() -> None:
     try:
         bootstrap_loader_register("venues", lambda: "venues: replaced")
 
-        assert list(bootstrap_loaders()) == ["roles", "venues", "limits"]
+        assert list(bootstrap_loaders()) == ["roles", "venues", "limits", "breakers"]
         assert bootstrap_loaders()["venues"]() == "venues: replaced"
     finally:
         bootstrap_loader_register("venues", original)
