@@ -93,7 +93,7 @@ class VarBacktestOutput(serializers.Serializer[dict[str, Any]]):
 
 
 class StaleSourceOutput(serializers.Serializer[dict[str, Any]]):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     as_of = serializers.DateTimeField(allow_null=True)
     age_seconds = serializers.FloatField(allow_null=True)
     refresh_interval_seconds = serializers.FloatField(allow_null=True)
