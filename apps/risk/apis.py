@@ -69,19 +69,13 @@ class BacktestOutput(serializers.Serializer[dict[str, Any]]):
     zone = serializers.ChoiceField(choices=ZONES)
 
 
-class HypotheticalBacktestOutput(serializers.Serializer[dict[str, Any]]):
-    window_days = serializers.IntegerField()
+class HypotheticalBacktestOutput(BacktestOutput):
+    """The actual backtest's figures, plus how much history today's exposures were run over."""
+
     lookback_days = serializers.IntegerField()
     history_days = serializers.IntegerField()
-    observations = serializers.IntegerField()
     estimation_days = serializers.IntegerField()
     short_history = serializers.BooleanField()
-    exceptions = serializers.IntegerField()
-    expected_exceptions = serializers.FloatField()
-    exception_rate = serializers.FloatField(allow_null=True)
-    kupiec_lr = serializers.FloatField(allow_null=True)
-    kupiec_p_value = serializers.FloatField(allow_null=True)
-    zone = serializers.ChoiceField(choices=ZONES)
 
 
 class VarBacktestOutput(serializers.Serializer[dict[str, Any]]):
