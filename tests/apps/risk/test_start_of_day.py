@@ -55,7 +55,11 @@ CREDENTIALS = {
     "CUSTODIAN_API_KEY": "dev-custodian-key",
 }
 MIDNIGHT = datetime(2026, 12, 2, tzinfo=UTC)
-CALM = {"BTCUSDT": "100000", "ETHUSDT": "2500", "SOLUSDT": "150"}
+# Every symbol the default scenario holds (its BNB and XRP perpetuals too), at prices whose
+# perpetual prices on both venues (basis +3 and -2 bps) fall on the tick: a perpetual's candle
+# is printed on the tick, its venue mark with more decimals, and at these prices they agree.
+CALM = {"BTCUSDT": "100000", "ETHUSDT": "2500", "SOLUSDT": "150", "BNBUSDT": "900",
+        "XRPUSDT": "2"}  # fmt: skip
 CENT = 0.005  # "to the cent": within half a cent
 
 
