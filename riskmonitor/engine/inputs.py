@@ -279,7 +279,8 @@ class StartOfDayEquity:
     """Equity at 00:00 UTC (USD) obtained otherwise than from a stored equity sample, e.g.
     rebuilt from the venues' current state. When given it replaces the search of the equity
     samples for the day's mark. `equity` None: it could not be obtained; `reason` is then the
-    flag that says why (e.g. "start_of_day_price_missing")."""
+    flag that says why (e.g. "start_of_day_price_missing"). With an equity, `reason` is a
+    caveat flag on how it was obtained (e.g. "start_of_day_venue_mark_missing"), or None."""
 
     equity: float | None
     source: str

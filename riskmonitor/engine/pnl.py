@@ -31,7 +31,8 @@ class Equity:
 @dataclass(frozen=True)
 class DailyPnl:
     """Equity change since 00:00 UTC net of external transfers, USD. `source`: how the
-    start-of-day equity was obtained (None: it was not); `reason`: the flag naming why not."""
+    start-of-day equity was obtained (None: it was not); `reason`: the flag naming why not,
+    or a caveat on a start-of-day equity that was obtained."""
 
     start_of_day: float
     equity_start_of_day: float | None
@@ -91,7 +92,7 @@ def daily_pnl(
         if given.equity is None:
             return DailyPnl(sod, None, None, transfers, None, None, given.reason)
         pnl = equity_now - given.equity - transfers
-        return DailyPnl(sod, given.equity, sod, transfers, pnl, given.source)
+        return DailyPnl(sod, given.equity, sod, transfers, pnl, given.source, given.reason)
     last = int(np.searchsorted(series.timestamps, sod, side="right")) - 1
     if last < 0:
         return DailyPnl(sod, None, None, transfers, None)

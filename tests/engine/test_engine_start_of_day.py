@@ -58,6 +58,16 @@ def test_it_reports_none_and_the_reason_when_the_given_equity_is_missing() -> No
     assert result.to_dict()["pnl"]["start_of_day_source"] is None
 
 
+def test_it_keeps_the_figure_and_raises_the_caveat_of_a_given_equity() -> None:
+    inputs = make_inputs([perp("exchange-1", "BTC-USD", 1.0, 40_000.0)], prices={"BTC-USD": 41e3})
+    caveat = StartOfDayEquity(1_000.0, "reconstructed", "start_of_day_y")
+    history = dataclasses.replace(inputs.history, start_of_day=caveat)
+    result = run(dataclasses.replace(inputs, history=history))
+
+    assert result.pnl.daily_pnl is not None and result.pnl.start_of_day_source == "reconstructed"
+    assert "start_of_day_y" in result.flags and "no_start_of_day_equity" not in result.flags
+
+
 def test_it_refuses_a_non_finite_given_equity() -> None:
     with pytest.raises(ValueError, match="equity"):
         StartOfDayEquity(float("nan"), "reconstructed")

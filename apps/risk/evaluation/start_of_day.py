@@ -17,20 +17,25 @@ and is reversed; a later one is not in it yet and is left alone. Per account:
 They are then valued by the engine's own functions (`resolve_marks`, `valuation`, `equity`)
 at the 00:00 prices: per instrument the open of the 1-minute candle that starts the day, else
 the open of the daily candle starting then (both are the day's first trade; the minute one is
-stored from 00:01, the daily one only once the day has closed), one candidate per venue and
-symbol (spot before perpetual) in pricing order, USD aliases at par as at any time.
+stored from 00:01, the daily one only once the day has closed). Balances and spot holdings
+take the headline price: one candidate per venue and symbol (spot before perpetual) in
+pricing order, USD aliases at par as at any time. A perpetual position takes its own venue's
+perpetual price at 00:00 (that instrument's opening candle) as its venue mark, as the live
+evaluation values it at the mark its venue reports; one without such a candle falls back to
+the headline price, flagged (`start_of_day_venue_mark_missing`).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
-from apps.marketdata.models import CandleInterval
+from apps.marketdata.models import CandleInterval, InstrumentKind
 from apps.risk.evaluation.columns import (
     BalanceColumns,
     PositionColumns,
@@ -51,10 +56,14 @@ RECONSTRUCTED = "reconstructed"
 PRICE_MISSING = "start_of_day_price_missing"  # a holding at 00:00 has no 00:00 price
 FILL_UNKNOWN = "start_of_day_fill_unknown"  # a spot fill of today has no stored instrument
 NO_ACCOUNT_DATA = "start_of_day_no_account_data"  # no account has a stored snapshot
+# a perpetual held at 00:00 has no 00:00 price of its own venue: valued at the headline one
+VENUE_MARK_MISSING = "start_of_day_venue_mark_missing"
 # The interval whose open is used when an instrument has both (see the module docstring).
 PREFERRED_INTERVAL = CandleInterval.MINUTE
 
 Canonical = Callable[[str], str | None]
+# (venue name, venue symbol) of a perpetual instrument -> its price at 00:00 (quote per base)
+VenueMarks = Mapping[tuple[str, str], float]
 
 
 @dataclass
@@ -76,13 +85,15 @@ class _Holdings:
 @dataclass(frozen=True)
 class OpeningHoldings:
     """What the accounts held at 00:00: balances, and derivative rows (contracts, entry per
-    base unit, contract size as the multiplier) as the engine's columns."""
+    base unit, contract size as the multiplier, the venue's own 00:00 price as the venue mark)
+    as the engine's columns."""
 
     balances: BalanceColumns
     derivatives: PositionColumns
     fills_unwound: int
     transfers_unwound: int
     unknown_fills: int  # spot fills whose instrument (base, quote) is not stored: not undone
+    unmarked: int = 0  # derivative rows without a 00:00 price of their venue (NaN venue mark)
 
 
 @dataclass(frozen=True)
@@ -101,10 +112,12 @@ def opening_holdings(
     transfers: Iterable[reads.TransferRow],
     day_start: float,
     canonical: Canonical,
+    venue_marks: VenueMarks | None = None,
 ) -> OpeningHoldings:
     """The latest snapshots' holdings with what happened after `day_start` undone (see the
     module docstring). Balances and positions are of the accounts' latest snapshots;
-    positions in a symbol that has no canonical form are left out, as the loader does."""
+    positions in a symbol that has no canonical form are left out, as the loader does.
+    Each derivative row carries its venue's 00:00 price from `venue_marks` (NaN: none)."""
     by_snapshot = {a.snapshot_id: a for a in accounts if a.snapshot_id is not None}
     seen_until = {a.id: a.snapshot_as_of.timestamp() for a in accounts if a.snapshot_as_of}
     held = _Holdings()
@@ -129,12 +142,14 @@ def opening_holdings(
         sign = {"deposit": 1.0, "withdrawal": -1.0}.get(transfer.direction, 0.0)
         held.units[(transfer.account_id, transfer.asset)] -= sign * transfer.amount
     accounts_by_id = {a.id: a for a in accounts}
+    derivatives = _derivative_columns(held, accounts_by_id, canonical, venue_marks or {})
     return OpeningHoldings(
         balances=_balance_columns(held, accounts_by_id),
-        derivatives=_derivative_columns(held, accounts_by_id, canonical),
+        derivatives=derivatives,
         fills_unwound=len(undone),
         transfers_unwound=len(moved),
         unknown_fills=len(today) - len(undone),
+        unmarked=sum(map(math.isnan, derivatives.venue_mark)),
     )
 
 
@@ -172,18 +187,38 @@ def _balance_columns(held: _Holdings, accounts: dict[int, AccountRef]) -> Balanc
 
 
 def _derivative_columns(
-    held: _Holdings, accounts: dict[int, AccountRef], canonical: Canonical
+    held: _Holdings, accounts: dict[int, AccountRef], canonical: Canonical, marks: VenueMarks
 ) -> PositionColumns:
     # A position flat at 00:00 is worth nothing then; a size within float noise of 0 is flat.
     kept = [
-        (accounts[a], symbol, p) for (a, _), p in held.positions.items()
+        (accounts[a], symbol, p, marks.get((accounts[a].venue, venue_symbol), math.nan))
+        for (a, venue_symbol), p in held.positions.items()
         if abs(p.size) > 1e-12 and (symbol := canonical(p.symbol)) is not None
     ]  # fmt: skip
     return PositionColumns.of(
-        [account for account, _, _ in kept], [s for _, s, _ in kept], Kind.DERIVATIVE,
-        [p.size / p.contract_size for _, _, p in kept], [p.cost / p.size for _, _, p in kept],
-        [p.contract_size for _, _, p in kept],
+        [account for account, _, _, _ in kept], [s for _, s, _, _ in kept], Kind.DERIVATIVE,
+        [p.size / p.contract_size for _, _, p, _ in kept],
+        [p.cost / p.size for _, _, p, _ in kept], [p.contract_size for _, _, p, _ in kept],
+        venue_mark=[mark for _, _, _, mark in kept],
     )  # fmt: skip
+
+
+def _opening_candles(opening: Iterable[reads.OpeningPrice]) -> list[reads.OpeningPrice]:
+    """One row per instrument: its minute candle's when it has both."""
+    chosen: dict[int, reads.OpeningPrice] = {}
+    for row in opening:
+        if row.instrument_id not in chosen or row.interval == PREFERRED_INTERVAL:
+            chosen[row.instrument_id] = row
+    return list(chosen.values())
+
+
+def venue_opening_marks(opening: Iterable[reads.OpeningPrice]) -> dict[tuple[str, str], float]:
+    """Per perpetual instrument (venue, venue symbol), its own price at 00:00: the venue mark
+    its positions are valued at then, as the live evaluation values them at the venue's mark."""
+    return {
+        (row.venue, row.venue_symbol): row.open
+        for row in _opening_candles(opening) if row.kind == InstrumentKind.PERPETUAL
+    }  # fmt: skip
 
 
 def opening_quotes(
@@ -191,11 +226,7 @@ def opening_quotes(
 ) -> list[QuoteRow]:
     """One 00:00 quote per (venue, symbol): the instrument's candle open (the minute candle
     when it has both), spot before perpetual, as the latest-price quotes are chosen."""
-    chosen: dict[int, reads.OpeningPrice] = {}
-    for row in opening:
-        if row.instrument_id not in chosen or row.interval == PREFERRED_INTERVAL:
-            chosen[row.instrument_id] = row
-    rows = list(chosen.values())
+    rows = _opening_candles(opening)
     prices = LatestPrices(
         instrument_id=[r.instrument_id for r in rows], venue=[r.venue for r in rows],
         kind=[r.kind for r in rows], symbol=[r.symbol for r in rows],
@@ -273,18 +304,19 @@ def reconstruct_start_of_day(
     if not stored:
         return StartOfDayEquity(None, RECONSTRUCTED, NO_ACCOUNT_DATA)
     ids = [a.id for a in stored]
+    at = day_start.timestamp()
+    opening = reads.opening_prices(day_start, instrument_ids)
     holdings = opening_holdings(
         stored, balances, reads.position_lines([a.snapshot_id for a in stored if a.snapshot_id]),
         reads.fills_after(ids, day_start), reads.external_transfers_after(ids, day_start),
-        day_start.timestamp(), canonical,
+        at, canonical, venue_opening_marks(opening),
     )  # fmt: skip
-    at = day_start.timestamp()
-    quotes = [*opening_quotes(reads.opening_prices(day_start, instrument_ids), canonical, at),
-              *par_quotes(settings, at)]  # fmt: skip
+    quotes = [*opening_quotes(opening, canonical, at), *par_quotes(settings, at)]
     if holdings.unknown_fills:
         return StartOfDayEquity(None, RECONSTRUCTED, FILL_UNKNOWN)
     custodians = sorted({a.venue for a in stored if a.venue_kind == "custodian"})
     value = opening_value(holdings, quotes, settings=settings, custodians=custodians, day_start=at)
     if value.equity is None:
         return StartOfDayEquity(None, RECONSTRUCTED, PRICE_MISSING)
-    return StartOfDayEquity(value.equity, RECONSTRUCTED)
+    caveat = VENUE_MARK_MISSING if holdings.unmarked else None
+    return StartOfDayEquity(value.equity, RECONSTRUCTED, caveat)

@@ -60,7 +60,8 @@ class TransferRow(NamedTuple):
 
 
 class OpeningPrice(NamedTuple):
-    """An instrument's price at 00:00 UTC: the open of the candle that starts the day."""
+    """An instrument's price at 00:00 UTC: the open of the candle that starts the day.
+    `symbol` is the canonical one, `venue_symbol` the venue's (BTCUSDT)."""
 
     instrument_id: int
     venue: str
@@ -68,6 +69,7 @@ class OpeningPrice(NamedTuple):
     symbol: str
     interval: str
     open: float
+    venue_symbol: str
 
 
 def _float(field: str) -> Cast:
@@ -143,7 +145,7 @@ def opening_prices(day_start: datetime, instrument_ids: Sequence[int]) -> list[O
     rows = fetch_rows(
         query.values_list(
             "instrument_id", "instrument__venue__name", "instrument__kind",
-            "instrument__symbol", "interval", _float("open"),
+            "instrument__symbol", "interval", _float("open"), "instrument__venue_symbol",
         )
     )  # fmt: skip
     return [OpeningPrice(*row) for row in rows]

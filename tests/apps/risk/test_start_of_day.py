@@ -29,7 +29,12 @@ from apps.monitoring.cycle import portfolio_cycle_run
 from apps.positions.models import Fill, Portfolio
 from apps.risk.evaluation.config import risk_settings
 from apps.risk.evaluation.load_context import LoadContext
-from apps.risk.evaluation.start_of_day import PRICE_MISSING, RECONSTRUCTED, reconstruct_start_of_day
+from apps.risk.evaluation.start_of_day import (
+    PRICE_MISSING,
+    RECONSTRUCTED,
+    VENUE_MARK_MISSING,
+    reconstruct_start_of_day,
+)
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors import sources
 from simulators import ccxt_urls
@@ -55,7 +60,11 @@ CREDENTIALS = {
     "CUSTODIAN_API_KEY": "dev-custodian-key",
 }
 MIDNIGHT = datetime(2026, 12, 2, tzinfo=UTC)
-CALM = {"BTCUSDT": "100000", "ETHUSDT": "2500", "SOLUSDT": "150"}
+# Every symbol the default scenario holds (its BNB and XRP perpetuals too), at prices whose
+# perpetual prices on both venues (basis +3 and -2 bps) fall on the tick: a perpetual's candle
+# is printed on the tick, its venue mark with more decimals, and at these prices they agree.
+CALM = {"BTCUSDT": "100000", "ETHUSDT": "2500", "SOLUSDT": "150", "BNBUSDT": "900",
+        "XRPUSDT": "2"}  # fmt: skip
 CENT = 0.005  # "to the cent": within half a cent
 
 
@@ -172,6 +181,12 @@ def _trade_after_midnight(stack: Stack) -> None:
         })  # fmt: skip
 
 
+def _venue_mark(sim: Sim, venue_symbol: str) -> float:
+    """The mark price the venue's margin engine uses for a perpetual, from its premium index."""
+    public = sim.trader("EXCHANGE_1_FUTURES")  # a public endpoint: any client will do
+    return float(public.fapipublic_get_premiumindex({"symbol": venue_symbol})["markPrice"])
+
+
 def _reconstruction_now(portfolio: Portfolio) -> Any:
     """The reconstruction from the latest stored state (what a first start would compute)."""
     settings = risk_settings()
@@ -224,12 +239,20 @@ def test_it_reports_a_daily_pnl_from_the_first_cycle_after_a_first_start(stack: 
     assert pnl["start_of_day_timestamp"] == MIDNIGHT.timestamp()
     assert "no_start_of_day_equity" not in first.flags
     # Prices held still, so the day's P&L is the trades' own: each fill's price against the
-    # mark it is valued at (spread and basis crossed), less its fee; transfers netted out.
-    marks = {name: row["mark"] for name, row in first.figures["symbols"].items()}
+    # mark it is valued at (a spot fill the headline mark; a perpetual fill the mark of its
+    # own venue, read from that venue, also for a position closed today), less its fee;
+    # transfers netted out.
+    headline = {name: row["mark"] for name, row in first.figures["symbols"].items()}
+
+    def valued_at(fill: Fill) -> float:
+        if fill.market == "spot":
+            return float(headline[fill.symbol])
+        return _venue_mark(stack.sims[fill.venue.name], fill.venue_symbol)
+
     expected = sum(
-        (1.0 if f.side == "buy" else -1.0) * float(f.amount) * (marks[f.symbol] - float(f.price))
+        (1.0 if f.side == "buy" else -1.0) * float(f.amount) * (valued_at(f) - float(f.price))
         - float(f.fee)
-        for f in Fill.objects.filter(timestamp__gt=MIDNIGHT)
+        for f in Fill.objects.filter(timestamp__gt=MIDNIGHT).select_related("venue")
     )
     assert first.daily_pnl == pytest.approx(expected, abs=CENT)
     assert pnl["transfers_today"] == pytest.approx(250_000.0 - 0.2 * 100_000.0, rel=1e-9)
@@ -264,6 +287,27 @@ def test_it_leaves_daily_pnl_null_naming_the_missing_price(stack: Stack) -> None
     assert later.figures["pnl"]["start_of_day_source"] is None
     assert PRICE_MISSING in later.flags and "no_start_of_day_equity" in later.flags
     assert _reconstruction_now(stack.portfolio).reason == PRICE_MISSING
+
+
+def test_it_values_a_perpetual_at_the_headline_flagged_without_its_venue_candle(
+    stack: Stack,
+) -> None:
+    stack.at(MIDNIGHT + timedelta(seconds=90))
+    stack.cycle()
+    own = _reconstruction_now(stack.portfolio)
+    Candle.objects.filter(
+        open_time=MIDNIGHT, instrument__kind="perpetual", instrument__venue__name="exchange-2"
+    ).delete()
+
+    later = stack.evaluate()
+
+    fallback = _reconstruction_now(stack.portfolio)
+    assert own.reason is None and fallback.reason == VENUE_MARK_MISSING
+    assert fallback.equity is not None and own.equity is not None
+    # exchange-2's perpetuals trade 2 bps under spot: its longs are worth more at the headline
+    assert fallback.equity > own.equity
+    assert later.figures["pnl"]["start_of_day_source"] == "reconstructed"
+    assert later.daily_pnl is not None and VENUE_MARK_MISSING in later.flags
 
 
 def test_it_prefers_the_minute_candle_and_falls_back_to_the_daily_open(stack: Stack) -> None:
