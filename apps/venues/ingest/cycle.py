@@ -23,7 +23,12 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.venues.connectors.store import redis_client, uses_redis
-from apps.venues.ingest.fanin import evaluation_start, period_dispatched, venue_finished
+from apps.venues.ingest.fanin import (
+    evaluation_start,
+    period_dispatched,
+    pull_claim_key,
+    venue_finished,
+)
 from apps.venues.ingest.plan import VenuePlan, venue_plans
 from apps.venues.ingest.pull import Harvest, pull_custodian, pull_exchange
 from apps.venues.ingest.record import VenueReport, harvests_record
@@ -60,7 +65,7 @@ def period_start_for(moment: datetime, interval_seconds: float) -> datetime:
 @contextmanager
 def _claimed(venue: str, period_start: datetime, ttl_seconds: float) -> Iterator[bool]:
     """True for the one run of (venue, period) in flight; released when it ends."""
-    name = f"riskmonitor:ingest:{venue}:{int(period_start.timestamp())}"
+    name = pull_claim_key(venue, period_start)
     if uses_redis():
         token = os.urandom(8).hex()
         won = bool(redis_client().set(name, token, nx=True, px=int(ttl_seconds * 1000)))
@@ -180,7 +185,8 @@ def ingest_cycle_dispatch(now: datetime | None = None) -> datetime:
     if not uses_redis():
         ingest_all(period_start)
         return period_start
-    ids = enabled_venue_ids()
+    venues = dict(Venue.objects.filter(enabled=True).values_list("pk", "name"))
+    ids = list(venues)
     for venue_id in ids:
         current_app.send_task(
             "venues.ingest_venue",
@@ -188,5 +194,5 @@ def ingest_cycle_dispatch(now: datetime | None = None) -> datetime:
                     "expected": len(ids)},
             queue="ingest", expires=max(interval * 0.9, 1.0),
         )  # fmt: skip
-    period_dispatched(period_start)
+    period_dispatched(period_start, venues)
     return period_start

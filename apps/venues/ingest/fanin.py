@@ -8,7 +8,9 @@ Beat's dispatch sends one task per venue; the evaluation must start once, after 
 - the venue that completes the set claims the period's evaluation (SET NX) and starts it by name;
 - a venue task that expired unrun (workers busy past the period) or failed never completes the
   set, so the next period's dispatch claims every earlier period left incomplete and starts its
-  evaluation then: the missing venues keep their last good data, whose age shows it.
+  evaluation then: the missing venues keep their last good data, whose age shows it. A venue
+  still pulling (its run holds the period's claim, e.g. a first contact's backfill) is waited
+  for: its own finish completes the period, so an evaluation never runs on half a first cycle.
 
 A period is claimed once whichever way comes first, so an evaluation is never started twice.
 """
@@ -40,11 +42,22 @@ def _key(kind: str, period_start: datetime) -> str:
     return f"riskmonitor:cycle:{int(period_start.timestamp())}:{kind}"
 
 
-def period_dispatched(period_start: datetime) -> list[datetime]:
-    """Record that the period's venue tasks were sent; start the evaluation of every earlier
-    period still incomplete (returns those periods)."""
+def pull_claim_key(venue: str, period_start: datetime) -> str:
+    """The key a venue's run for the period holds while it pulls and stores (one run at once)."""
+    return f"riskmonitor:ingest:{venue}:{int(period_start.timestamp())}"
+
+
+def period_dispatched(period_start: datetime, venues: dict[int, str]) -> list[datetime]:
+    """Record that the period's tasks were sent to ``venues`` (id -> name); start the evaluation
+    of every earlier period left incomplete by a lost or expired task (returns those periods)."""
     client = redis_client()
-    client.zadd(PENDING, {str(int(period_start.timestamp())): period_start.timestamp()})
+    names = _key("venues", period_start)
+    with client.pipeline() as pipe:
+        if venues:
+            pipe.hset(names, mapping={str(pk): name for pk, name in venues.items()})
+        pipe.expire(names, KEY_TTL_SECONDS)
+        pipe.zadd(PENDING, {str(int(period_start.timestamp())): period_start.timestamp()})
+        pipe.execute()
     return _incomplete_evaluate(before=period_start)
 
 
@@ -90,10 +103,24 @@ def _incomplete_evaluate(*, before: datetime) -> list[datetime]:
     members: list[Any] = client.zrangebyscore(PENDING, oldest, f"({before.timestamp()}")
     for member in members:  # epoch seconds, as bytes
         period = datetime.fromtimestamp(int(member), tz=UTC)
-        if _claim(period):
+        if not _pulling(period) and _claim(period):
             log.warning(
                 "ingest period incomplete, evaluated without its missing venues",
                 extra={"period_start": period.isoformat()},
             )
             started.append(period)
     return started
+
+
+def _pulling(period_start: datetime) -> bool:
+    """Whether a venue of the period that has not finished is still pulling it."""
+    client = redis_client()
+    names: dict[Any, Any] = client.hgetall(_key("venues", period_start))
+    done_ids: set[Any] = client.smembers(_key("done", period_start))
+    done = {int(pk) for pk in done_ids}
+    keys = [
+        pull_claim_key(name.decode(), period_start)
+        for pk, name in names.items()
+        if int(pk) not in done
+    ]
+    return bool(keys) and bool(client.exists(*keys))

@@ -92,3 +92,24 @@ def test_it_neither_starts_early_nor_loses_the_period_on_a_redelivery_and_an_exp
         START,
         START + timedelta(seconds=5),
     ]
+
+
+def test_it_waits_for_a_venue_still_pulling_the_period(
+    run: Callable[[int], None], django_capture_on_commit_callbacks: Any
+) -> None:
+    from apps.venues.ingest.cycle import _claimed
+
+    run(0)
+    run(1)
+    last = Venue.objects.order_by("name").last()
+    assert last is not None
+    # The third venue's run holds the period (as a first contact's backfill does) while the
+    # next period is dispatched: its evaluation waits for it instead of running on two venues.
+    with _claimed(last.name, START, ttl_seconds=30) as won:
+        assert won
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_cycle_dispatch(now=START + timedelta(seconds=5))
+        assert _snapshots() == 0
+
+    run(2)  # its finish completes the period
+    assert _snapshots() == 1
