@@ -1,8 +1,9 @@
 """The one way to queue a Celery task after the current transaction commits (DESIGN §4, step 5).
 
 Tasks are named, not imported: a lower layer can queue a higher layer's task without importing
-it (the task modules are registered with the Celery app when it finalizes). In autocommit the
-task is sent at once; in embedded mode (``task_always_eager``) it runs in this process.
+it, and a web process sends to the broker without loading the workers' task modules (ccxt,
+numpy) on a request. In autocommit the task is sent at once; in embedded mode
+(``task_always_eager``) it runs in this process.
 """
 
 from __future__ import annotations
@@ -48,13 +49,17 @@ class _Send:
         return hash(self.name)
 
     def __call__(self) -> None:
-        # apply_async, not send_task: it honours task_always_eager (embedded mode).
-        _task(self.name).apply_async(kwargs=self.kwargs, queue=self.queue, expires=self.expires)
+        options: dict[str, Any] = {"queue": self.queue, "expires": self.expires}
+        if current_app.conf.task_always_eager:
+            # send_task ignores eager mode: run the registered task here instead.
+            _task(self.name).apply_async(kwargs=self.kwargs, **options)
+        else:
+            current_app.send_task(self.name, kwargs=self.kwargs, **options)
 
 
 def _task(name: str) -> Task[..., Any]:
     if name not in current_app.tasks:
-        # Only a worker imports the apps' task modules at start; the web process (an admin
-        # action, an API call) has them discovered on its first send.
+        # Only a worker imports the apps' task modules at start; an eager process (embedded
+        # mode, a test) has them discovered on its first send.
         current_app.loader.import_default_modules()
     return current_app.tasks[name]
