@@ -38,6 +38,7 @@ def main() -> None:
     args = _arguments()
     _setup_django()
     with throwaway_database():
+        _referenced_rows(WARMUP_RUNS + 1 + args.runs)
         _run(WARMUP_RUNS, offset=0, max_seconds=args.max_seconds)
         if args.profile:
             _print_queries(WARMUP_RUNS)
@@ -62,6 +63,22 @@ def _setup_django() -> None:
 
     # The deliverer kick is timed as a send to an in-memory broker (a local Redis costs the same).
     app.conf.broker_url = "memory://"
+
+
+def _referenced_rows(count: int) -> None:
+    """The portfolio and the limits the readings name: an alert references both by foreign key."""
+    from decimal import Decimal
+
+    from apps.limits.models import Limit
+    from apps.positions.models import Portfolio
+
+    Portfolio.objects.get_or_create(pk=1, defaults={"name": "bench"})
+    Limit.objects.bulk_create(
+        Limit(pk=n + 1, key=f"bench.position_limits.SYM{n}-USD.max_long", kind="position_max_long",
+              breach_type="position_limit_long", scope_kind="symbol", scope=f"SYM{n}-USD",
+              value=Decimal(10), unit="units")
+        for n in range(count)
+    )  # fmt: skip
 
 
 def _run(runs: int, *, offset: int, max_seconds: float) -> tuple[list[float], list[float]]:
@@ -150,7 +167,7 @@ def _reading(n: int) -> Any:
     from apps.limits.readings import LimitReading
 
     return LimitReading(
-        limit_id=n,
+        limit_id=n + 1,
         limit_key=f"bench.position_limits.SYM{n}-USD.max_long",
         breach_type="position_limit_long",
         scope_kind="symbol",
