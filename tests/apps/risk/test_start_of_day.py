@@ -44,21 +44,12 @@ from simulators.exchange.app import ExchangeApp
 from simulators.exchange.venue import Venue as SimVenue
 from simulators.scenario import load_scenario
 from simulators.server import make_server
+from tests.apps.venues.conftest import DEV_CREDENTIALS
 
 pytestmark = pytest.mark.django_db
 
 SCENARIO = Path(__file__).resolve().parents[3] / "simulators" / "scenarios" / "default.yaml"
-CREDENTIALS = {
-    "EXCHANGE_1_SPOT_API_KEY": "ex1-spot-key-dev",
-    "EXCHANGE_1_SPOT_API_SECRET": "ex1-spot-secret-dev",
-    "EXCHANGE_1_FUTURES_API_KEY": "ex1-futures-key-dev",
-    "EXCHANGE_1_FUTURES_API_SECRET": "ex1-futures-secret-dev",
-    "EXCHANGE_2_SPOT_API_KEY": "ex2-spot-key-dev",
-    "EXCHANGE_2_SPOT_API_SECRET": "ex2-spot-secret-dev",
-    "EXCHANGE_2_FUTURES_API_KEY": "ex2-futures-key-dev",
-    "EXCHANGE_2_FUTURES_API_SECRET": "ex2-futures-secret-dev",
-    "CUSTODIAN_API_KEY": "dev-custodian-key",
-}
+CREDENTIALS = DEV_CREDENTIALS  # the simulators' development keys, never real ones
 MIDNIGHT = datetime(2026, 12, 2, tzinfo=UTC)
 # Every symbol the default scenario holds (its BNB and XRP perpetuals too), at prices whose
 # perpetual prices on both venues (basis +3 and -2 bps) fall on the tick: a perpetual's candle
