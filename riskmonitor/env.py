@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -45,6 +46,17 @@ class Env:
 
     def optional_str(self, name: str) -> str | None:
         return self._raw(name)
+
+    def file_or_name(self, name: str, default: str, directory: Path, suffix: str) -> Path:
+        """A file of ``directory`` by its stem (``stressed`` -> ``stressed.yaml``) or a path to
+        one; the default when unset. A problem naming the known stems when there is none."""
+        raw = self._raw(name) or default
+        is_path = "/" in raw or raw.endswith(suffix)
+        path = Path(raw) if is_path else directory / f"{raw}{suffix}"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in directory.glob(f"*{suffix}")))
+            self._fail(name, f"must name a file of {directory.name}/ ({known}) or a path", raw)
+        return path
 
     def flag(self, name: str, default: bool) -> bool:
         raw = self._raw(name)

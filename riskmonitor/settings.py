@@ -55,6 +55,10 @@ RISK_MONITOR: dict[str, Any] = {
     "EMIT_COMPLIANCE_SIGNALS": env.flag("EMIT_COMPLIANCE_SIGNALS", True),
     "REGULATORY_REPORTING_ENABLED": env.flag("REGULATORY_REPORTING_ENABLED", True),
     "ALERT_WEBHOOK_URL": env.url("ALERT_WEBHOOK_URL", ("http", "https")),
+    # The simulators' scenario (embedded mode and the Procfile start them on it).
+    "SCENARIO": env.file_or_name(
+        "RISK_MONITOR_SCENARIO", "default", BASE_DIR / "simulators" / "scenarios", ".yaml"
+    ),
 }
 # Secrets stay out of RISK_MONITOR so that a configuration summary can never leak them.
 CUSTODIAN_API_KEY = env.optional_str("CUSTODIAN_API_KEY")

@@ -42,6 +42,11 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
             'environment: RISK_MONITOR_PORT: must be an integer between 1 and 65535, got "70000"',
         ),
         (
+            {"RISK_MONITOR_SCENARIO": "calm"},
+            "environment: RISK_MONITOR_SCENARIO: must name a file of scenarios/ (default, "
+            'minimal, stressed) or a path, got "calm"',
+        ),
+        (
             {"CIRCUIT_BREAKER_ENABLED": "maybe"},
             'environment: CIRCUIT_BREAKER_ENABLED: must be true or false, got "maybe"',
         ),

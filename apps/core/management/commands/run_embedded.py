@@ -54,23 +54,8 @@ class Command(BaseCommand):
 
 
 def _scenario(options: dict[str, Any]) -> str:
-    """--scenario, else RISK_MONITOR_SCENARIO: a scenario of the simulators' folder by name
-    (default, stressed, minimal) or a YAML file's path. Resolved here, not by importing the
-    simulators: the monitor and the outside world share data files, never code."""
-    if options["scenario"]:
-        return str(options["scenario"])
-    value = os.environ.get(SCENARIO_ENV, "").strip() or "default"
-    if "/" in value or value.endswith((".yaml", ".yml")):
-        return value
-    path = SCENARIOS_DIR / f"{value}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
-        raise CommandError(f"{SCENARIO_ENV}: no scenario {value!r} (known: {known}, or a path)")
-    return str(path)
-
-
-SCENARIO_ENV = "RISK_MONITOR_SCENARIO"
-SCENARIOS_DIR = Path(settings.BASE_DIR) / "simulators" / "scenarios"
+    """--scenario, else RISK_MONITOR_SCENARIO (checked with the other variables at start)."""
+    return str(options["scenario"] or settings.RISK_MONITOR["SCENARIO"])
 
 
 def _start_simulators(scenario: str) -> list[subprocess.Popen[bytes]]:
