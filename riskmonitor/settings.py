@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 
+from apps.core.logging import log_handlers
 from riskmonitor.env import LOG_LEVELS, Env, EnvironmentProblems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -255,12 +256,20 @@ if not DEBUG:
 _LOG_LEVEL = {"warn": "WARNING"}.get(
     str(RISK_MONITOR["LOG_LEVEL"]), str(RISK_MONITOR["LOG_LEVEL"]).upper()
 )
+# Stack mode: JSON on stdout for the log shipper. Embedded mode (a first run in a terminal): one
+# short line per event on the console, the full JSON in var/risk-monitor.log.
+LOG_FILE = VAR_DIR / "risk-monitor.log"
+_LOG_HANDLERS = log_handlers(MODE, LOG_FILE)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "apps.core.logging.JsonFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["stdout"], "level": _LOG_LEVEL},
+    "formatters": {
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+        "console": {"()": "apps.core.logging.ConsoleFormatter"},
+    },
+    "filters": {"quiet_libraries": {"()": "apps.core.logging.QuietLibrariesFilter"}},
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": _LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
