@@ -19,8 +19,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, Literal
 
+from django.conf import settings
 from django.db import DatabaseError
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    start_http_server,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -109,6 +117,20 @@ class _Exposition:
     def collect(self) -> Iterator[Metric]:
         yield from self.source.collect()
         yield from _scraped()
+
+
+def worker_metrics_serve() -> int:
+    """Serve this container's metrics files on ``RISK_MONITOR_WORKER_METRICS_PORT`` from the
+    worker's main process (the pool's children write the files); 0 and nothing served when the
+    port is 0. Without the database readers: the web serves those, once."""
+    port = int(settings.RISK_MONITOR["WORKER_METRICS_PORT"])
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not port or not directory:
+        return 0
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)
+    start_http_server(port, addr="0.0.0.0", registry=registry)  # noqa: S104 (a container port)
+    return port
 
 
 def metrics_exposition() -> tuple[bytes, str]:

@@ -3,11 +3,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from datetime import timedelta
 
 import pytest
+import requests
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
@@ -19,6 +21,7 @@ from apps.alerts.models import Notification
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.breaker.models import CircuitBreaker
+from apps.core.metrics import worker_metrics_serve
 from apps.limits.gauges import limit_gauges_set
 from apps.positions.models import Portfolio
 from apps.venues.models import DataSourceStatus, Venue
@@ -100,15 +103,20 @@ def test_it_reads_breaker_alerts_backlog_and_venues_when_scraped(api_client_for)
 def test_it_marks_a_venue_up_while_one_of_its_sources_answers(api_client_for):
     venue = Venue.objects.create(name="venue-u", kind="exchange", adapter="binance")
     now = timezone.now()
-    for source, failures in (("venue-u:prices", 0), ("venue-u:balances", 3)):
+    earlier = now - timedelta(seconds=10)
+    for endpoint, failures in (("prices", 0), ("balances", 3)):
         DataSourceStatus.objects.create(
-            source=source, venue=venue, endpoint="prices", consecutive_failures=failures,
-            last_success_at=now, data_as_of=now, updated_at=now,
+            source=f"venue-u:{endpoint}", venue=venue, endpoint=endpoint,
+            consecutive_failures=failures, last_success_at=earlier, data_as_of=earlier,
+            last_error_at=now if failures else None,
         )  # fmt: skip
 
     samples = _samples(api_client_for("integration").get("/metrics").content.decode())
 
     assert samples['risk_venue_up{venue="venue-u"}'] == 1.0
+    stale = 'risk_data_source_stale{data_source="venue-u:balances",venue="venue-u"}'
+    assert samples[stale] == 1.0  # its last pull failed
+    assert samples[stale.replace("balances", "prices")] == 0.0
     DataSourceStatus.objects.filter(venue=venue).update(consecutive_failures=2)
     samples = _samples(api_client_for("integration").get("/metrics").content.decode())
     assert samples['risk_venue_up{venue="venue-u"}'] == 0.0
@@ -175,3 +183,25 @@ def _samples(text: str) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             found[name] = float(value)
     return found
+
+
+def test_it_serves_the_worker_containers_files_on_its_own_port(tmp_path, monkeypatch):
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", COUNT_AND_EXIT], env=env, check=True)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    with override_settings(RISK_MONITOR={**settings.RISK_MONITOR, "WORKER_METRICS_PORT": port}):
+        assert worker_metrics_serve() == port
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+
+    assert (
+        _samples(text)['risk_circuit_breaker_triggered_total{reason="portfolio_loss_limit"}'] == 3
+    )
+    assert "risk_alerts_active" not in text  # the database readers are the web's
+
+
+def test_it_serves_no_worker_port_by_default():
+    assert worker_metrics_serve() == 0
