@@ -70,7 +70,7 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
         ),
         (
             {"EXCHANGE_API_KEYS": "{not json"},
-            'environment: EXCHANGE_API_KEYS: must be a JSON object of strings, got "<not JSON>"',
+            'environment: EXCHANGE_API_KEYS: must be a JSON object, got "<not JSON>"',
         ),
         (
             {"ALERT_RETENTION_DAYS": "0"},
