@@ -119,6 +119,13 @@ class _Exposition:
         yield from _scraped()
 
 
+def _files_collector(
+    directory: str | None, registry: CollectorRegistry | None
+) -> MultiProcessCollector:
+    """Every process's files of the directory (default: ``PROMETHEUS_MULTIPROC_DIR``)."""
+    return MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+
+
 def worker_metrics_serve() -> int:
     """Serve this container's metrics files on ``RISK_MONITOR_WORKER_METRICS_PORT`` from the
     worker's main process (the pool's children write the files); 0 and nothing served when the
@@ -128,7 +135,7 @@ def worker_metrics_serve() -> int:
     if not port or not directory:
         return 0
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=directory)
+    _files_collector(directory, registry)
     start_http_server(port, addr="0.0.0.0", registry=registry)  # noqa: S104 (a container port)
     return port
 
@@ -137,7 +144,7 @@ def metrics_exposition() -> tuple[bytes, str]:
     """The /metrics body and its content type (Prometheus text format 0.0.4)."""
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        source: MultiProcessCollector | CollectorRegistry = MultiProcessCollector(None)
+        source: MultiProcessCollector | CollectorRegistry = _files_collector(None, None)
     else:
         source = REGISTRY
     registry.register(_Exposition(source))
