@@ -35,9 +35,15 @@ if not DEBUG and _secret is None:
 RISK_MONITOR: dict[str, Any] = {
     "PORT": env.port("RISK_MONITOR_PORT", 8080),
     "GRPC_PORT": env.port("RISK_MONITOR_GRPC_PORT", 50055),
+    # The worker's own /metrics (0: none); for containers, whose metrics files are not shared.
+    "WORKER_METRICS_PORT": env.integer(
+        "RISK_MONITOR_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535
+    ),
     "LOG_LEVEL": env.choice("RISK_MONITOR_LOG_LEVEL", "info", LOG_LEVELS),
     "CONFIG_DIR": Path(env.text("RISK_MONITOR_CONFIG_DIR", str(BASE_DIR / "config"))),
-    "EXCHANGE_API_KEYS": env.json_str_map("EXCHANGE_API_KEYS"),
+    # Exchange name -> "KEY:SECRET" or {account label: "KEY:SECRET"}; checked against the
+    # venues at start (riskmonitor/conf/exchange_keys.py), read by the venue connectors.
+    "EXCHANGE_API_KEYS": env.json_object("EXCHANGE_API_KEYS"),
     "CHECK_INTERVAL_SECONDS": env.integer(
         "RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600
     ),

@@ -11,3 +11,8 @@ class BreakerConfig(AppConfig):
         from apps.core.bootstrap import bootstrap_loader_register
 
         bootstrap_loader_register("breakers", breakers_bootstrap)
+
+        from apps.breaker.gauges import breaker_metrics
+        from apps.core.metrics import scrape_reader_register
+
+        scrape_reader_register("breaker", breaker_metrics)
