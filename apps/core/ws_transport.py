@@ -62,5 +62,7 @@ class TransportProbeMiddleware:
         self.inner = inner
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        probe = transport_probe(send)
+        # A probe already in the scope (an outer layer of a test) is kept when daphne is not
+        # the server.
+        probe = transport_probe(send) or scope.get(SCOPE_KEY)
         return await self.inner({**scope, SCOPE_KEY: probe}, receive, send)

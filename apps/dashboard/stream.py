@@ -43,7 +43,7 @@ class LiveStream:
         self._received: dict[int, int] = {}  # highest seq filed, per portfolio
         self._sent: dict[int, int] = {}  # seq of the last frame (or state) sent, per portfolio
         self._wake = asyncio.Event()
-        self.pending.request_state("connect")
+        self.resync("connect")
 
     def received(self, frame: Frame) -> None:
         """File an event from the group; never waits."""
@@ -94,8 +94,10 @@ class LiveStream:
         seqs = {int(pk): seq for pk, seq in state["seq"].items()}
         self.pending.discard_through(seqs)
         for pk, seq in seqs.items():
+            # The state's numbers replace what was held (they restart if the counters were
+            # lost); events filed while it was read and numbered after it are still waiting.
             self._sent[pk] = seq
-            self._received[pk] = max(self._received.get(pk, 0), seq)
+            self._received[pk] = max(seq, self.pending.highest_seq(pk))
         return {**state, "reason": reason}
 
     def _envelope(self, frame: Frame) -> dict[str, Any]:

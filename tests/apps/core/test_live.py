@@ -15,7 +15,6 @@ from apps.core.live import live_publish, live_publish_on_commit, seq_current, se
 from tests.apps.core.live_listening import listening
 
 
-
 def _fresh_ids() -> Iterator[int]:
     # Portfolio ids no other run used: the counters live in Redis and outlast a test run.
     while True:
