@@ -100,7 +100,9 @@ class PendingFrames:
 
     def highest_seq(self, portfolio_id: int) -> int:
         """The highest number waiting for the portfolio (0 when none waits)."""
-        return max((f.seq for f in self._frames.values() if f.portfolio_id == portfolio_id), default=0)
+        return max(
+            (f.seq for f in self._frames.values() if f.portfolio_id == portfolio_id), default=0
+        )
 
     def _put_update(self, frame: Frame) -> None:
         key = ("update", frame.portfolio_id, 0)
