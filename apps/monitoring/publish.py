@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.core.live import LIVE_GROUP, live_publish
+from apps.core.live import live_publish
 from apps.positions.models import Portfolio
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import latest_snapshot, snapshot_headline
-
-# The group the WebSocket consumer joins; kept under its old name for its readers.
-RISK_UPDATES_GROUP = LIVE_GROUP
 
 
 def risk_update_push(snapshot: RiskSnapshot) -> int | None:
