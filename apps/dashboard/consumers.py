@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -20,7 +21,9 @@ from apps.dashboard.stream import LiveStream, frame_of
 VIEW_PERMISSION = "core.view_risk"
 # 4401/4403 mirror HTTP's 401/403 in the application close-code range (RFC 6455, 7.4.2).
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN = 4401, 4403
+CLOSE_SERVER_ERROR = 1011
 CLIENT_MESSAGE_TYPES = ("resync",)
+log = logging.getLogger(__name__)
 
 
 # Channels ships no type hints: its consumer classes are Any to the type checker.
@@ -43,12 +46,21 @@ class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             writable=lambda: transport_writable(probe),
         )
         await self.channel_layer.group_add(LIVE_GROUP, self.channel_name)
-        self.sender = asyncio.create_task(self.stream.run())
+        self.sender = asyncio.create_task(self._send_until_closed(self.stream))
 
     async def disconnect(self, code: int) -> None:
         if self.sender is not None:
             self.sender.cancel()
         await self.channel_layer.group_discard(LIVE_GROUP, self.channel_name)
+
+    async def _send_until_closed(self, stream: LiveStream) -> None:
+        try:
+            await stream.run()
+        except Exception:
+            # The state could not be read (database down): close rather than stay silent;
+            # the client reconnects and gets a fresh state.
+            log.exception("live stream sender failed")
+            await self.close(code=CLOSE_SERVER_ERROR)
 
     async def live_event(self, message: dict[str, Any]) -> None:
         if self.stream is not None:

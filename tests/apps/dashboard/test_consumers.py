@@ -226,3 +226,19 @@ async def test_it_encodes_decimals_and_times_in_frames() -> None:
     text = await RiskUpdatesConsumer.encode_json({"at": moment, "x": Decimal("1.5")})
 
     assert json.loads(text) == {"at": "2026-01-01T00:00:00Z", "x": "1.5"}
+
+
+async def test_it_closes_with_1011_when_the_state_cannot_be_read(
+    role_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.core import live
+
+    def unreadable() -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setitem(live._STATE_PARTS, "unreadable", unreadable)
+    communicator = await _open(role_user)
+
+    output = await communicator.receive_output(timeout=5)
+
+    assert (output["type"], output["code"]) == ("websocket.close", 1011)
