@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,6 +57,8 @@ class RiskUpdatesConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def _send_until_closed(self, stream: LiveStream) -> None:
         try:
             await stream.run()
+        except Disconnected:
+            return  # the client went away between two frames: disconnect() follows
         except Exception:
             # The state could not be read (database down): close rather than stay silent;
             # the client reconnects and gets a fresh state.
