@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ HIGH_WATER_BYTES = 64 * 1024
 _POLL_FIRST, _POLL_MAX = 0.02, 0.5
 
 Probe = Callable[[], int]
+log = logging.getLogger(__name__)
 
 
 def transport_probe(send: Any) -> Probe | None:
@@ -49,7 +51,9 @@ async def transport_writable(probe: Probe | None, high_water: int = HIGH_WATER_B
     """Return once the transport holds at most ``high_water`` unsent bytes; polls, backing off
     while a client stays stuck, so many stuck clients cost little."""
     delay = _POLL_FIRST
-    while probe is not None and probe() > high_water:
+    while probe is not None and (unsent := probe()) > high_water:
+        if delay == _POLL_FIRST:
+            log.info("websocket client is slow: waiting to send", extra={"unsent_bytes": unsent})
         await asyncio.sleep(delay)
         delay = min(delay * 2, _POLL_MAX)
 
