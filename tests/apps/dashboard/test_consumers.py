@@ -242,3 +242,11 @@ async def test_it_closes_with_1011_when_the_state_cannot_be_read(
     output = await communicator.receive_output(timeout=5)
 
     assert (output["type"], output["code"]) == ("websocket.close", 1011)
+
+
+async def test_it_reads_the_channel_layer_longer_than_its_blocking_pop() -> None:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+
+    assert layer.hosts[0]["socket_timeout"] > layer.brpop_timeout
