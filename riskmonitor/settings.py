@@ -163,7 +163,13 @@ if MODE == "stack":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis_url], "prefix": "riskmonitor"},
+            # Reads wait past the layer's 5 s blocking pop: at redis-py's default socket
+            # timeout (also 5 s) a busy server makes an idle consumer's read time out first,
+            # and the WebSocket closes with 1011 (docs/websocket.md).
+            "CONFIG": {
+                "hosts": [{"address": _redis_url, "socket_timeout": 15}],
+                "prefix": "riskmonitor",
+            },
         }
     }
 else:
