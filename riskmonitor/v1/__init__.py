@@ -1,0 +1,1 @@
+"""Code generated from protos/riskmonitor/v1 by ``make protos``; do not edit the ``*_pb2*`` files."""
