@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.monitoring",
     "apps.breaker",
+    "apps.grpcapi",
 ]
 
 MIDDLEWARE = [
