@@ -3,7 +3,7 @@ authentication for every other method.
 
 The product services are registered by the app that serves them (apps.grpcapi, from its
 ``AppConfig.ready()``), so core builds the server without importing the apps above it. An
-authenticated call runs with its user in ``grpc_user()``; the servicer decides what that user may do.
+authenticated call runs with its user in ``grpc_user()``; the servicer decides what it may do.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ else:
     _Interceptor = grpc.ServerInterceptor
 
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
-_TOKEN_PREFIX = "Token "
+_TOKEN_PREFIX = "Token "  # noqa: S105 - the scheme word, not a secret
 
 _user: contextvars.ContextVar[User | None] = contextvars.ContextVar("grpc_user", default=None)
 
@@ -47,7 +47,8 @@ _SERVICES: dict[str, GrpcService] = {}
 
 
 def grpc_service_register(service: GrpcService) -> None:
-    """Serve ``service`` from every server built afterwards; registering a name again replaces it."""
+    """Serve ``service`` from every server built afterwards; a name registered again is
+    replaced (``ready()`` may run twice)."""
     _SERVICES[service.name] = service
 
 
@@ -168,9 +169,7 @@ def build_server(
         names.append(service.name)
     for name in ["", *names]:  # "" is the server as a whole
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection(
-        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
-        server,
-    )
+    health_name = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+    reflection.enable_server_reflection([*names, health_name, reflection.SERVICE_NAME], server)
     server.add_insecure_port(f"{host}:{port}")
     return GrpcServer(server=server, health=health_servicer, services=names)

@@ -7,8 +7,10 @@ classes the REST view checks, run against the call's user, so the two doors cann
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 import grpc
@@ -28,7 +30,9 @@ from rest_framework.views import APIView
 from apps.core.errors import Conflict, error_body, field_errors
 from apps.core.grpc_server import grpc_user
 
-PermissionClasses = Sequence[type[BasePermission]]
+# As an APIView's permission_classes: classes, or their `&`/`|` combinations (typed loosely by
+# DRF's stubs), each instantiated per check.
+PermissionClasses = Sequence[Any]
 
 _CODES: tuple[tuple[type[exceptions.APIException], int], ...] = (
     (exceptions.ValidationError, code_pb2.INVALID_ARGUMENT),
@@ -64,7 +68,7 @@ def permission_check(permission_classes: PermissionClasses) -> None:
     request.user = grpc_user()
     view = APIView()
     for permission_class in permission_classes:
-        permission = permission_class()
+        permission: BasePermission = permission_class()
         if not permission.has_permission(request, view):
             raise exceptions.PermissionDenied(getattr(permission, "message", None))
 
@@ -118,8 +122,19 @@ def valid[T](serializer: type[serializers.Serializer[T]], data: Mapping[str, Any
     return checked.validated_data
 
 
+def plain(value: Any) -> Any:
+    """A selector's frozen dataclasses as REST's JSON: dicts and lists, date-times as RFC 3339."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def render[M: Message](data: Mapping[str, Any], message: type[M]) -> M:
     """REST's output (a serializer's ``.data``) as ``message``: the same fields and values;
     nulls are unset fields, date-times Timestamps. A field REST adds later is left out until the
     proto has it (a test compares the two)."""
-    return json_format.ParseDict(data, message(), ignore_unknown_fields=True)
+    return cast(M, json_format.ParseDict(data, message(), ignore_unknown_fields=True))

@@ -22,39 +22,40 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from riskmonitor.v1 import common_pb2 as riskmonitor_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%riskmonitor/v1/alert_management.proto\x12\x0eriskmonitor.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1briskmonitor/v1/common.proto\"4\n\x0f\x41\x63kAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\"8\n\x10\x41\x63kAlertResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\"3\n\x0f\x45scalateRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"N\n\x10\x45scalateResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\x12\x14\n\x0c\x65scalated_to\x18\x02 \x03(\t\"\'\n\x13\x41lertHistoryRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\"H\n\nAlertEvent\x12\x12\n\nevent_type\x18\x01 \x01(\t\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"h\n\x14\x41lertHistoryResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\x12*\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x1a.riskmonitor.v1.AlertEvent\"\xe9\x01\n\x13UpdateLimitsRequest\x12\x16\n\tlimit_key\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x15\n\x08limit_id\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\x05value\x18\x03 \x01(\tH\x02\x88\x01\x01\x12 \n\x13warn_at_utilization\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x14\n\x07\x65nabled\x18\x05 \x01(\x08H\x04\x88\x01\x01\x12\x0e\n\x06reason\x18\x06 \x01(\tB\x0c\n\n_limit_keyB\x0b\n\t_limit_idB\x08\n\x06_valueB\x16\n\x14_warn_at_utilizationB\n\n\x08_enabled\"f\n\nLimitState\x12\r\n\x05value\x18\x01 \x01(\t\x12 \n\x13warn_at_utilization\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07\x65nabled\x18\x03 \x01(\x08\x42\x16\n\x14_warn_at_utilization\"\xa4\x03\n\x12LimitChangeRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08limit_id\x18\x02 \x01(\x03\x12\x11\n\tlimit_key\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12*\n\x06\x62\x65\x66ore\x18\x05 \x01(\x0b\x32\x1a.riskmonitor.v1.LimitState\x12)\n\x05\x61\x66ter\x18\x06 \x01(\x0b\x32\x1a.riskmonitor.v1.LimitState\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x13\n\x0bproposed_by\x18\x08 \x01(\t\x12/\n\x0bproposed_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\ndecided_by\x18\x0b \x01(\tH\x00\x88\x01\x01\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x64\x65\x63ision_comment\x18\r \x01(\tB\r\n\x0b_decided_by\"K\n\x14UpdateLimitsResponse\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".riskmonitor.v1.LimitChangeRequest2\x80\x03\n\x16\x41lertManagementService\x12U\n\x10\x41\x63knowledgeAlert\x12\x1f.riskmonitor.v1.AckAlertRequest\x1a .riskmonitor.v1.AckAlertResponse\x12R\n\rEscalateAlert\x12\x1f.riskmonitor.v1.EscalateRequest\x1a .riskmonitor.v1.EscalateResponse\x12\\\n\x0fGetAlertHistory\x12#.riskmonitor.v1.AlertHistoryRequest\x1a$.riskmonitor.v1.AlertHistoryResponse\x12]\n\x10UpdateRiskLimits\x12#.riskmonitor.v1.UpdateLimitsRequest\x1a$.riskmonitor.v1.UpdateLimitsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%riskmonitor/v1/alert_management.proto\x12\x0eriskmonitor.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1briskmonitor/v1/common.proto\"4\n\x0f\x41\x63kAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\"8\n\x10\x41\x63kAlertResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\"3\n\x0f\x45scalateRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"N\n\x10\x45scalateResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\x12\x14\n\x0c\x65scalated_to\x18\x02 \x03(\t\"\'\n\x13\x41lertHistoryRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\"\x9d\x02\n\x11\x41lertHistoryEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12-\n\ttimestamp\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x12\n\nevent_type\x18\x04 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\x12\x15\n\x08severity\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x06status\x18\x07 \x01(\tH\x01\x88\x01\x01\x12\x18\n\x0butilization\x18\x08 \x01(\x01H\x02\x88\x01\x01\x12(\n\x07\x64\x65tails\x18\t \x01(\x0b\x32\x17.google.protobuf.StructB\x0b\n\t_severityB\t\n\x07_statusB\x0e\n\x0c_utilization\"o\n\x14\x41lertHistoryResponse\x12$\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x15.riskmonitor.v1.Alert\x12\x31\n\x06\x65vents\x18\x02 \x03(\x0b\x32!.riskmonitor.v1.AlertHistoryEvent\"\xe9\x01\n\x13UpdateLimitsRequest\x12\x16\n\tlimit_key\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x15\n\x08limit_id\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\x05value\x18\x03 \x01(\tH\x02\x88\x01\x01\x12 \n\x13warn_at_utilization\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x14\n\x07\x65nabled\x18\x05 \x01(\x08H\x04\x88\x01\x01\x12\x0e\n\x06reason\x18\x06 \x01(\tB\x0c\n\n_limit_keyB\x0b\n\t_limit_idB\x08\n\x06_valueB\x16\n\x14_warn_at_utilizationB\n\n\x08_enabled\"f\n\nLimitState\x12\r\n\x05value\x18\x01 \x01(\t\x12 \n\x13warn_at_utilization\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07\x65nabled\x18\x03 \x01(\x08\x42\x16\n\x14_warn_at_utilization\"\xa4\x03\n\x12LimitChangeRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08limit_id\x18\x02 \x01(\x03\x12\x11\n\tlimit_key\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12*\n\x06\x62\x65\x66ore\x18\x05 \x01(\x0b\x32\x1a.riskmonitor.v1.LimitState\x12)\n\x05\x61\x66ter\x18\x06 \x01(\x0b\x32\x1a.riskmonitor.v1.LimitState\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x13\n\x0bproposed_by\x18\x08 \x01(\t\x12/\n\x0bproposed_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\ndecided_by\x18\x0b \x01(\tH\x00\x88\x01\x01\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10\x64\x65\x63ision_comment\x18\r \x01(\tB\r\n\x0b_decided_by\"K\n\x14UpdateLimitsResponse\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".riskmonitor.v1.LimitChangeRequest2\x80\x03\n\x16\x41lertManagementService\x12U\n\x10\x41\x63knowledgeAlert\x12\x1f.riskmonitor.v1.AckAlertRequest\x1a .riskmonitor.v1.AckAlertResponse\x12R\n\rEscalateAlert\x12\x1f.riskmonitor.v1.EscalateRequest\x1a .riskmonitor.v1.EscalateResponse\x12\\\n\x0fGetAlertHistory\x12#.riskmonitor.v1.AlertHistoryRequest\x1a$.riskmonitor.v1.AlertHistoryResponse\x12]\n\x10UpdateRiskLimits\x12#.riskmonitor.v1.UpdateLimitsRequest\x1a$.riskmonitor.v1.UpdateLimitsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'riskmonitor.v1.alert_management_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACKALERTREQUEST']._serialized_start=119
-  _globals['_ACKALERTREQUEST']._serialized_end=171
-  _globals['_ACKALERTRESPONSE']._serialized_start=173
-  _globals['_ACKALERTRESPONSE']._serialized_end=229
-  _globals['_ESCALATEREQUEST']._serialized_start=231
-  _globals['_ESCALATEREQUEST']._serialized_end=282
-  _globals['_ESCALATERESPONSE']._serialized_start=284
-  _globals['_ESCALATERESPONSE']._serialized_end=362
-  _globals['_ALERTHISTORYREQUEST']._serialized_start=364
-  _globals['_ALERTHISTORYREQUEST']._serialized_end=403
-  _globals['_ALERTEVENT']._serialized_start=405
-  _globals['_ALERTEVENT']._serialized_end=477
-  _globals['_ALERTHISTORYRESPONSE']._serialized_start=479
-  _globals['_ALERTHISTORYRESPONSE']._serialized_end=583
-  _globals['_UPDATELIMITSREQUEST']._serialized_start=586
-  _globals['_UPDATELIMITSREQUEST']._serialized_end=819
-  _globals['_LIMITSTATE']._serialized_start=821
-  _globals['_LIMITSTATE']._serialized_end=923
-  _globals['_LIMITCHANGEREQUEST']._serialized_start=926
-  _globals['_LIMITCHANGEREQUEST']._serialized_end=1346
-  _globals['_UPDATELIMITSRESPONSE']._serialized_start=1348
-  _globals['_UPDATELIMITSRESPONSE']._serialized_end=1423
-  _globals['_ALERTMANAGEMENTSERVICE']._serialized_start=1426
-  _globals['_ALERTMANAGEMENTSERVICE']._serialized_end=1810
+  _globals['_ACKALERTREQUEST']._serialized_start=149
+  _globals['_ACKALERTREQUEST']._serialized_end=201
+  _globals['_ACKALERTRESPONSE']._serialized_start=203
+  _globals['_ACKALERTRESPONSE']._serialized_end=259
+  _globals['_ESCALATEREQUEST']._serialized_start=261
+  _globals['_ESCALATEREQUEST']._serialized_end=312
+  _globals['_ESCALATERESPONSE']._serialized_start=314
+  _globals['_ESCALATERESPONSE']._serialized_end=392
+  _globals['_ALERTHISTORYREQUEST']._serialized_start=394
+  _globals['_ALERTHISTORYREQUEST']._serialized_end=433
+  _globals['_ALERTHISTORYEVENT']._serialized_start=436
+  _globals['_ALERTHISTORYEVENT']._serialized_end=721
+  _globals['_ALERTHISTORYRESPONSE']._serialized_start=723
+  _globals['_ALERTHISTORYRESPONSE']._serialized_end=834
+  _globals['_UPDATELIMITSREQUEST']._serialized_start=837
+  _globals['_UPDATELIMITSREQUEST']._serialized_end=1070
+  _globals['_LIMITSTATE']._serialized_start=1072
+  _globals['_LIMITSTATE']._serialized_end=1174
+  _globals['_LIMITCHANGEREQUEST']._serialized_start=1177
+  _globals['_LIMITCHANGEREQUEST']._serialized_end=1597
+  _globals['_UPDATELIMITSRESPONSE']._serialized_start=1599
+  _globals['_UPDATELIMITSRESPONSE']._serialized_end=1674
+  _globals['_ALERTMANAGEMENTSERVICE']._serialized_start=1677
+  _globals['_ALERTMANAGEMENTSERVICE']._serialized_end=2061
 # @@protoc_insertion_point(module_scope)

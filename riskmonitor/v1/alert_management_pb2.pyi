@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from riskmonitor.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
@@ -46,21 +47,35 @@ class AlertHistoryRequest(_message.Message):
     alert_id: str
     def __init__(self, alert_id: _Optional[str] = ...) -> None: ...
 
-class AlertEvent(_message.Message):
-    __slots__ = ("event_type", "at")
+class AlertHistoryEvent(_message.Message):
+    __slots__ = ("sequence", "timestamp", "kind", "event_type", "actor", "severity", "status", "utilization", "details")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
-    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UTILIZATION_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    timestamp: _timestamp_pb2.Timestamp
+    kind: str
     event_type: str
-    at: _timestamp_pb2.Timestamp
-    def __init__(self, event_type: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    actor: str
+    severity: str
+    status: str
+    utilization: float
+    details: _struct_pb2.Struct
+    def __init__(self, sequence: _Optional[int] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., event_type: _Optional[str] = ..., actor: _Optional[str] = ..., severity: _Optional[str] = ..., status: _Optional[str] = ..., utilization: _Optional[float] = ..., details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class AlertHistoryResponse(_message.Message):
     __slots__ = ("alert", "events")
     ALERT_FIELD_NUMBER: _ClassVar[int]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
     alert: _common_pb2.Alert
-    events: _containers.RepeatedCompositeFieldContainer[AlertEvent]
-    def __init__(self, alert: _Optional[_Union[_common_pb2.Alert, _Mapping]] = ..., events: _Optional[_Iterable[_Union[AlertEvent, _Mapping]]] = ...) -> None: ...
+    events: _containers.RepeatedCompositeFieldContainer[AlertHistoryEvent]
+    def __init__(self, alert: _Optional[_Union[_common_pb2.Alert, _Mapping]] = ..., events: _Optional[_Iterable[_Union[AlertHistoryEvent, _Mapping]]] = ...) -> None: ...
 
 class UpdateLimitsRequest(_message.Message):
     __slots__ = ("limit_key", "limit_id", "value", "warn_at_utilization", "enabled", "reason")

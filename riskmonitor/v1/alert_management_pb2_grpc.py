@@ -74,7 +74,7 @@ class AlertManagementServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetAlertHistory(self, request, context):
-        """The alert's events, oldest first.
+        """As GET /api/v1/alerts/<id>/history: the alert's events, oldest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

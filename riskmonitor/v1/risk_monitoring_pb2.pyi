@@ -353,26 +353,112 @@ class ComplianceRequest(_message.Message):
     portfolio: str
     def __init__(self, portfolio: _Optional[str] = ...) -> None: ...
 
-class ComplianceStatus(_message.Message):
-    __slots__ = ("status",)
+class ScopeCompliance(_message.Message):
+    __slots__ = ("scope", "current", "limit", "utilization", "severity", "state")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    UTILIZATION_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    scope: str
+    current: float
+    limit: float
+    utilization: float
+    severity: str
+    state: str
+    def __init__(self, scope: _Optional[str] = ..., current: _Optional[float] = ..., limit: _Optional[float] = ..., utilization: _Optional[float] = ..., severity: _Optional[str] = ..., state: _Optional[str] = ...) -> None: ...
+
+class LimitCompliance(_message.Message):
+    __slots__ = ("limit_id", "limit_key", "breach_type", "scope_kind", "scope", "unit", "enabled", "state", "utilization", "warn_at", "breach_seconds_today", "readings")
+    LIMIT_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_KEY_FIELD_NUMBER: _ClassVar[int]
+    BREACH_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_KIND_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    UTILIZATION_FIELD_NUMBER: _ClassVar[int]
+    WARN_AT_FIELD_NUMBER: _ClassVar[int]
+    BREACH_SECONDS_TODAY_FIELD_NUMBER: _ClassVar[int]
+    READINGS_FIELD_NUMBER: _ClassVar[int]
+    limit_id: int
+    limit_key: str
+    breach_type: str
+    scope_kind: str
+    scope: str
+    unit: str
+    enabled: bool
+    state: str
+    utilization: float
+    warn_at: float
+    breach_seconds_today: float
+    readings: _containers.RepeatedCompositeFieldContainer[ScopeCompliance]
+    def __init__(self, limit_id: _Optional[int] = ..., limit_key: _Optional[str] = ..., breach_type: _Optional[str] = ..., scope_kind: _Optional[str] = ..., scope: _Optional[str] = ..., unit: _Optional[str] = ..., enabled: _Optional[bool] = ..., state: _Optional[str] = ..., utilization: _Optional[float] = ..., warn_at: _Optional[float] = ..., breach_seconds_today: _Optional[float] = ..., readings: _Optional[_Iterable[_Union[ScopeCompliance, _Mapping]]] = ...) -> None: ...
+
+class PortfolioCompliance(_message.Message):
+    __slots__ = ("portfolio_id", "portfolio", "snapshot_id", "as_of", "status", "breach_seconds_today", "limits")
+    PORTFOLIO_ID_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_ID_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    BREACH_SECONDS_TODAY_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    portfolio_id: int
+    portfolio: str
+    snapshot_id: int
+    as_of: _timestamp_pb2.Timestamp
     status: str
-    def __init__(self, status: _Optional[str] = ...) -> None: ...
+    breach_seconds_today: float
+    limits: _containers.RepeatedCompositeFieldContainer[LimitCompliance]
+    def __init__(self, portfolio_id: _Optional[int] = ..., portfolio: _Optional[str] = ..., snapshot_id: _Optional[int] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[str] = ..., breach_seconds_today: _Optional[float] = ..., limits: _Optional[_Iterable[_Union[LimitCompliance, _Mapping]]] = ...) -> None: ...
+
+class ComplianceStatus(_message.Message):
+    __slots__ = ("checked_at", "portfolios")
+    CHECKED_AT_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIOS_FIELD_NUMBER: _ClassVar[int]
+    checked_at: _timestamp_pb2.Timestamp
+    portfolios: _containers.RepeatedCompositeFieldContainer[PortfolioCompliance]
+    def __init__(self, checked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., portfolios: _Optional[_Iterable[_Union[PortfolioCompliance, _Mapping]]] = ...) -> None: ...
 
 class GetAlertsRequest(_message.Message):
-    __slots__ = ("severity", "breach_type", "portfolio_id")
+    __slots__ = ("severity", "breach_type", "portfolio_id", "status", "scope_kind", "scope", "opened_after", "opened_before", "include_resolved", "page", "page_size")
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     BREACH_TYPE_FIELD_NUMBER: _ClassVar[int]
     PORTFOLIO_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_KIND_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AFTER_FIELD_NUMBER: _ClassVar[int]
+    OPENED_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_RESOLVED_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     severity: str
     breach_type: str
     portfolio_id: int
-    def __init__(self, severity: _Optional[str] = ..., breach_type: _Optional[str] = ..., portfolio_id: _Optional[int] = ...) -> None: ...
+    status: str
+    scope_kind: str
+    scope: str
+    opened_after: _timestamp_pb2.Timestamp
+    opened_before: _timestamp_pb2.Timestamp
+    include_resolved: bool
+    page: int
+    page_size: int
+    def __init__(self, severity: _Optional[str] = ..., breach_type: _Optional[str] = ..., portfolio_id: _Optional[int] = ..., status: _Optional[str] = ..., scope_kind: _Optional[str] = ..., scope: _Optional[str] = ..., opened_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., opened_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., include_resolved: _Optional[bool] = ..., page: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
 
 class AlertsResponse(_message.Message):
-    __slots__ = ("count", "alerts")
+    __slots__ = ("count", "alerts", "page", "page_size", "pages")
     COUNT_FIELD_NUMBER: _ClassVar[int]
     ALERTS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGES_FIELD_NUMBER: _ClassVar[int]
     count: int
     alerts: _containers.RepeatedCompositeFieldContainer[_common_pb2.Alert]
-    def __init__(self, count: _Optional[int] = ..., alerts: _Optional[_Iterable[_Union[_common_pb2.Alert, _Mapping]]] = ...) -> None: ...
+    page: int
+    page_size: int
+    pages: int
+    def __init__(self, count: _Optional[int] = ..., alerts: _Optional[_Iterable[_Union[_common_pb2.Alert, _Mapping]]] = ..., page: _Optional[int] = ..., page_size: _Optional[int] = ..., pages: _Optional[int] = ...) -> None: ...

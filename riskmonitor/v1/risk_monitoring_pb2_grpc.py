@@ -93,7 +93,7 @@ class RiskMonitoringServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetAlerts(self, request, context):
-        """As GET /api/v1/alerts/active.
+        """As GET /api/v1/alerts/active (or /api/v1/alerts with include_resolved).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -12,11 +12,13 @@ from rest_framework.permissions import IsAuthenticated
 
 from apps.alerts.apis import AlertAcknowledgeApi, AlertIdField, AlertOutputSerializer
 from apps.alerts.models import Alert
+from apps.alerts.selectors import alert_history
 from apps.alerts.services import alert_acknowledge, alert_escalate
 from apps.alerts.services.escalate import ESCALATE_PERMISSION, REASON_MAX_LENGTH
 from apps.core.grpc_server import grpc_user
 from apps.core.permissions import HasPermission
-from apps.grpcapi.doors import door, render, request_data, valid
+from apps.grpcapi.doors import PermissionClasses, door, plain, render, request_data, valid
+from apps.grpcapi.servicers.risk import VIEW_RISK
 from apps.limits import services as limit_services
 from apps.limits.apis import ChangeRequestOutput, LimitChangeProposeApi, refusal
 from apps.limits.errors import LimitError
@@ -24,12 +26,16 @@ from riskmonitor.v1 import alert_management_pb2 as pb
 from riskmonitor.v1.alert_management_pb2_grpc import AlertManagementServiceServicer
 
 
+class HistoryInput(serializers.Serializer[dict[str, Any]]):
+    alert_id = AlertIdField()
+
+
 class EscalateInput(serializers.Serializer[dict[str, Any]]):
     alert_id = AlertIdField()
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
-ESCALATE_PERMISSIONS = [IsAuthenticated, HasPermission.of(ESCALATE_PERMISSION)]
+ESCALATE_PERMISSIONS: PermissionClasses = [IsAuthenticated, HasPermission.of(ESCALATE_PERMISSION)]
 
 
 def _no_alert(alert_id: int) -> NotFound:
@@ -44,7 +50,7 @@ def _proposal_data(request: pb.UpdateLimitsRequest) -> dict[str, Any]:
     return data
 
 
-class AlertManagementServicer(AlertManagementServiceServicer):  # type: ignore[misc]
+class AlertManagementServicer(AlertManagementServiceServicer):
     @door(AlertAcknowledgeApi.permission_classes)
     def AcknowledgeAlert(
         self, request: pb.AckAlertRequest, context: grpc.ServicerContext
@@ -70,6 +76,21 @@ class AlertManagementServicer(AlertManagementServiceServicer):  # type: ignore[m
             "escalated_to": list(escalation.escalated_to),
         }
         return render(output, pb.EscalateResponse)
+
+    @door(VIEW_RISK)
+    def GetAlertHistory(
+        self, request: pb.AlertHistoryRequest, context: grpc.ServicerContext
+    ) -> pb.AlertHistoryResponse:
+        alert_id = valid(HistoryInput, request_data(request))["alert_id"]
+        try:
+            history = alert_history(alert_id=alert_id)
+        except Alert.DoesNotExist:
+            raise _no_alert(alert_id) from None
+        body = {
+            "alert": AlertOutputSerializer(history.alert).data,
+            "events": plain(history.events),
+        }
+        return render(body, pb.AlertHistoryResponse)
 
     @door(LimitChangeProposeApi.permission_classes)
     def UpdateRiskLimits(
