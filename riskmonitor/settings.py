@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "apps.alerts.models.Severity",
         "AlertStatusEnum": "apps.alerts.models.AlertStatus",
         "ComplianceStateEnum": "apps.limits.states.STATES",
+        "TripReasonEnum": "apps.breaker.models.TripReason",
     },
 }
 

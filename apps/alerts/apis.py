@@ -97,7 +97,7 @@ def _alert_page(request: Request, *, active_only: bool) -> Response:
     return Response(AlertPageOutputSerializer(page_of(alerts, page=page, page_size=page_size)).data)
 
 
-_LIST_RESPONSES: dict[int | str, Any] = {
+_LIST_RESPONSES: dict[int, Any] = {
     200: AlertPageOutputSerializer,
     **error_responses(400, 404),  # 404: a page past the last one
 }
