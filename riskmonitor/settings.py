@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "apps.alerts.models.AlertStatus",
         "ComplianceStateEnum": "apps.limits.states.STATES",
         "TripReasonEnum": "apps.breaker.models.TripReason",
+        "BreakerStateEnum": "apps.breaker.models.BreakerState",
     },
 }
 

@@ -13,13 +13,13 @@ urlpatterns = [
     path("api/v1/system/status", core.system_status, name="system-status"),
     path("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/limits/", include("apps.limits.urls")),
-    path("api/v1/dashboard/", include("apps.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.risk.urls")),
     path("", include("apps.monitoring.urls")),
     path("", include("apps.alerts.urls")),
     path("", include("apps.venues.urls")),
     path("", include("apps.breaker.urls")),
+    path("", include("apps.dashboard.urls")),
 ]
 
 handler404 = "apps.core.apis.not_found"

@@ -1,11 +1,12 @@
 """REST doors of the alerts app: list alerts (all, or the active ones), an alert's history,
-acknowledge one."""
+acknowledge one; the alert pipeline's queues (debug)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.alerts.filters import MAX_ID, SCOPE_KINDS, SCOPE_PATTERN
-from apps.alerts.models import Alert, AlertStatus, Severity
+from apps.alerts.models import Alert, AlertStatus, Channel, Severity
+from apps.alerts.queue_state import CELERY_QUEUES, alert_queue_state
 from apps.alerts.selectors import (
     HISTORY_KINDS,
     AlertHistory,
@@ -181,3 +183,54 @@ class AlertAcknowledgeApi(APIView):
         except Alert.DoesNotExist:
             raise NotFound(f"alert-{body.validated_data['alert_id']} does not exist") from None
         return Response(AlertOutputSerializer(alert).data)
+
+
+class _OldestOutput(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    alert_id = serializers.CharField(allow_null=True)
+    event = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    target = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    age_seconds = serializers.FloatField()
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField()
+    last_error = serializers.CharField()
+
+
+class _RetriesOutput(serializers.Serializer[dict[str, Any]]):
+    pending_retrying = serializers.IntegerField(help_text="pending rows tried at least once")
+    retry_attempts = serializers.IntegerField(help_text="attempts those rows took")
+    max_attempts = serializers.IntegerField()
+
+
+class _CeleryOutput(serializers.Serializer[dict[str, Any]]):
+    broker = serializers.CharField()
+    lengths = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text=f"messages waiting per queue: {', '.join(CELERY_QUEUES)}",
+    )
+    error = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="AlertProcessingQueue")
+class AlertQueueOutput(serializers.Serializer[dict[str, Any]]):
+    checked_at = serializers.DateTimeField()
+    outbox = serializers.DictField(
+        child=serializers.IntegerField(), help_text="notifications per status"
+    )
+    oldest_undelivered = _OldestOutput(allow_null=True)
+    retries = _RetriesOutput()
+    celery = _CeleryOutput()
+
+
+class AlertQueueDebugApi(APIView):
+    """The notification outbox by status, its oldest undelivered row, retries and the Celery
+    queues' lengths in the broker."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.view_debug")]
+
+    @extend_schema(responses={200: AlertQueueOutput, **error_responses()})
+    def get(self, request: Request) -> Response:
+        return Response(AlertQueueOutput(alert_queue_state(now=timezone.now())).data)

@@ -3,6 +3,7 @@ from django.urls import path
 from apps.alerts import apis
 
 urlpatterns = [
+    path("debug/alert-processing-queue", apis.AlertQueueDebugApi.as_view(), name="alerts-queue"),
     path("api/v1/alerts", apis.AlertListApi.as_view(), name="alerts-list"),
     path(
         "api/v1/alerts/<int:alert_id>/history",

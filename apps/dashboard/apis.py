@@ -1,5 +1,6 @@
 """REST doors of the live dashboard: headline metrics, the position heatmap, P&L attribution
-over a window, limit utilization. Each reads the portfolio's latest risk snapshot."""
+over a window, limit utilization (each from the portfolio's latest risk snapshot); and the
+compliance engine's state (debug)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.alerts.models import Severity
+from apps.alerts.models import AlertStatus, Severity
 from apps.breaker.models import BreakerState, TripReason
 from apps.core.errors import error_responses
 from apps.core.permissions import HasPermission
 from apps.dashboard.selectors.attribution import pnl_attribution
+from apps.dashboard.selectors.engine_state import compliance_engine_state
 from apps.dashboard.selectors.headline import risk_metrics
 from apps.dashboard.selectors.heatmap import position_heatmap
 from apps.dashboard.selectors.limits import limit_utilization
@@ -264,3 +266,86 @@ class LimitUtilizationApi(_DashboardApi):
     def get(self, request: Request) -> Response:
         body = limit_utilization(portfolio=_portfolio(request))
         return Response(self.OutputSerializer(body).data)
+
+
+class _LimitsLoadedOutput(serializers.Serializer[dict[str, Any]]):
+    total = serializers.IntegerField()
+    enabled = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+    by_source = serializers.DictField(child=serializers.IntegerField())
+    last_changed_at = serializers.DateTimeField(allow_null=True)
+
+
+class _LimitEvaluationOutput(serializers.Serializer[dict[str, Any]]):
+    limit_id = serializers.IntegerField()
+    limit_key = serializers.CharField()
+    state = serializers.ChoiceField(choices=STATES, allow_null=True)
+    utilization = serializers.FloatField(allow_null=True)
+    readings = serializers.IntegerField()
+
+
+class _EvaluationOutput(serializers.Serializer[dict[str, Any]]):
+    portfolio = serializers.CharField()
+    snapshot_id = serializers.IntegerField(allow_null=True)
+    evaluated_at = serializers.DateTimeField(allow_null=True)
+    limits = _LimitEvaluationOutput(many=True)
+
+
+class _PendingRequestOutput(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    limit_key = serializers.CharField()
+    before_value = serializers.FloatField()
+    after_value = serializers.FloatField()
+    before_enabled = serializers.BooleanField()
+    after_enabled = serializers.BooleanField()
+    proposed_by = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class _PortfolioBreakerOutput(_BreakerOutput):
+    portfolio = serializers.CharField()
+
+
+class _PolicyOutput(serializers.Serializer[dict[str, Any]]):
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    initial = serializers.ListField(child=serializers.CharField())
+    delay_minutes = serializers.IntegerField()
+    escalate_to = serializers.ListField(child=serializers.CharField())
+
+
+class _DueOutput(serializers.Serializer[dict[str, Any]]):
+    alert_id = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    status = serializers.ChoiceField(choices=AlertStatus.choices)
+    escalation_tier = serializers.IntegerField()
+    next_escalation_at = serializers.DateTimeField()
+
+
+class _EscalationOutput(serializers.Serializer[dict[str, Any]]):
+    policies = _PolicyOutput(many=True)
+    renotify_minutes = serializers.IntegerField()
+    due = _DueOutput(many=True)
+
+
+@extend_schema_serializer(component_name="ComplianceEngineState")
+class ComplianceEngineStateOutput(serializers.Serializer[dict[str, Any]]):
+    checked_at = serializers.DateTimeField()
+    limits = _LimitsLoadedOutput()
+    evaluations = _EvaluationOutput(many=True)
+    pending_requests = _PendingRequestOutput(many=True)
+    breakers = _PortfolioBreakerOutput(many=True)
+    escalation = _EscalationOutput()
+
+
+class ComplianceEngineStateApi(APIView):
+    """Limits loaded, each limit's last evaluation, pending four-eyes requests, the breakers
+    and the escalation schedule (staff: the debug permission)."""
+
+    permission_classes = [IsAuthenticated, HasPermission.of("core.view_debug")]
+
+    @extend_schema(responses={200: ComplianceEngineStateOutput, **error_responses()})
+    def get(self, request: Request) -> Response:
+        state = compliance_engine_state(now=timezone.now())
+        return Response(ComplianceEngineStateOutput(state).data)
