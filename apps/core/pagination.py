@@ -17,7 +17,27 @@ MAX_PAGE_SIZE: Final = 500
 DEFAULT_PAGE_SIZE: Final = 50
 
 
-class PageQuerySerializer(serializers.Serializer[dict[str, Any]]):
+class StrictQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    """Query parameters where a given parameter must have a value: ``?severity=`` is a 400
+    naming it (DRF would treat it as absent), so a broken client is told, not ignored."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        blank = {
+            name: ["must not be empty: leave the parameter out instead"]
+            for name in self.fields
+            if hasattr(data, "get") and data.get(name) == ""
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {}
+            raise serializers.ValidationError({**detail, **blank}) from None
+        if blank:
+            raise serializers.ValidationError(blank)
+        return value
+
+
+class PageQuerySerializer(StrictQuerySerializer):
     """The query parameters of a paginated list; list doors inherit their filters from it."""
 
     page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=1)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.alerts.models import Severity
 from apps.core.errors import error_responses
+from apps.core.pagination import StrictQuerySerializer
 from apps.core.permissions import HasPermission
 from apps.limits.states import STATES
 from apps.monitoring.compliance import LimitCompliance, PortfolioCompliance, compliance_status
@@ -24,7 +25,7 @@ from apps.positions.models import Portfolio
 PORTFOLIO_PATTERN: Final = r"^[-a-zA-Z0-9_]{1,64}$"
 
 
-class PortfolioQuerySerializer(serializers.Serializer[dict[str, Any]]):
+class PortfolioQuerySerializer(StrictQuerySerializer):
     portfolio = serializers.RegexField(
         PORTFOLIO_PATTERN, max_length=64, required=False, help_text="a portfolio's name"
     )
