@@ -120,9 +120,7 @@ def test_it_rejects_a_bad_parameter_naming_it(
         assert list(response.json()["error"]["fields"]) == [field]
 
 
-def test_it_keeps_the_active_list_fields_and_order(
-    api_client_for: ClientFor, alerts: Any
-) -> None:
+def test_it_keeps_the_active_list_fields_and_order(api_client_for: ClientFor, alerts: Any) -> None:
     with time_machine.travel(T0 + timedelta(hours=3), tick=False):
         alerts_sync(readings=[btc_reading(9.5)], context=evaluation())
     body = api_client_for("trader").get(ACTIVE).json()
