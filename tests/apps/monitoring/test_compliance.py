@@ -132,8 +132,8 @@ def test_it_counts_the_time_in_breach_today_from_the_alerts_history() -> None:
 
 def test_seconds_covered_counts_overlaps_once() -> None:
     t = DAY
-    spans = [(t, t + timedelta(hours=2)), (t + timedelta(hours=1), t + timedelta(hours=3)),
-             (t + timedelta(hours=5), t + timedelta(hours=6)), (t, t + timedelta(minutes=1))]  # fmt: skip
+    hours = [(0, 2), (1, 3), (5, 6), (0, 0.5)]
+    spans = [(t + timedelta(hours=a), t + timedelta(hours=b)) for a, b in hours]
 
     assert seconds_covered(spans) == 3 * 3600 + 3600
     assert seconds_covered([]) == 0.0
