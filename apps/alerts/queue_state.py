@@ -58,10 +58,10 @@ def oldest_undelivered(now: datetime) -> dict[str, Any] | None:
 def retry_counts() -> dict[str, int]:
     """Pending rows already tried at least once, and the attempts they took."""
     retrying = Notification.objects.filter(status=NotificationStatus.PENDING, attempts__gt=0)
-    totals = retrying.aggregate(rows=Count("id"), attempts=Sum("attempts"), most=Max("attempts"))
+    totals = retrying.aggregate(rows=Count("id"), tries=Sum("attempts"), most=Max("attempts"))
     return {
         "pending_retrying": int(totals["rows"] or 0),
-        "retry_attempts": int(totals["attempts"] or 0),
+        "retry_attempts": int(totals["tries"] or 0),
         "max_attempts": int(totals["most"] or 0),
     }
 
