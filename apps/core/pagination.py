@@ -22,13 +22,14 @@ class StrictQuerySerializer(serializers.Serializer[dict[str, Any]]):
     naming it (DRF would treat it as absent), so a broken client is told, not ignored."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        blank = {
+        names: list[str] = [str(name) for name in self.fields]
+        blank: dict[str, Any] = {
             name: ["must not be empty: leave the parameter out instead"]
-            for name in self.fields
+            for name in names
             if hasattr(data, "get") and data.get(name) == ""
         }
         try:
-            value = super().to_internal_value(data)
+            value: dict[str, Any] = super().to_internal_value(data)
         except serializers.ValidationError as error:
             detail = error.detail if isinstance(error.detail, dict) else {}
             raise serializers.ValidationError({**detail, **blank}) from None
