@@ -41,7 +41,7 @@ class AlertFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped li
     scope = django_filters.CharFilter(
         validators=[RegexValidator(SCOPE_PATTERN, "must be a symbol, asset or source name")]
     )
-    portfolio_id = _IntegerFilter(min_value=1, max_value=MAX_ID)
+    portfolio_id = _IntegerFilter(min_value=0, max_value=MAX_ID)
     opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
     opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
 
