@@ -7,10 +7,8 @@ classes the REST view checks, run against the call's user, so the two doors cann
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, cast
 
 import grpc
@@ -120,17 +118,6 @@ def valid[T](serializer: type[serializers.Serializer[T]], data: Mapping[str, Any
     checked = serializer(data=data)
     checked.is_valid(raise_exception=True)
     return checked.validated_data
-
-
-def plain(value: Any) -> Any:
-    """A selector's frozen dataclasses as REST's JSON: dicts and lists, date-times as RFC 3339."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def render[M: Message](data: Mapping[str, Any], message: type[M]) -> M:

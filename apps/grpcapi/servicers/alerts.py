@@ -10,15 +10,19 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 
-from apps.alerts.apis import AlertAcknowledgeApi, AlertIdField, AlertOutputSerializer
+from apps.alerts.apis import (
+    AlertAcknowledgeApi,
+    AlertHistoryApi,
+    AlertIdField,
+    AlertOutputSerializer,
+)
 from apps.alerts.models import Alert
 from apps.alerts.selectors import alert_history
 from apps.alerts.services import alert_acknowledge, alert_escalate
 from apps.alerts.services.escalate import ESCALATE_PERMISSION, REASON_MAX_LENGTH
 from apps.core.grpc_server import grpc_user
 from apps.core.permissions import HasPermission
-from apps.grpcapi.doors import PermissionClasses, door, plain, render, request_data, valid
-from apps.grpcapi.servicers.risk import VIEW_RISK
+from apps.grpcapi.doors import PermissionClasses, door, render, request_data, valid
 from apps.limits import services as limit_services
 from apps.limits.apis import ChangeRequestOutput, LimitChangeProposeApi, refusal
 from apps.limits.errors import LimitError
@@ -77,7 +81,7 @@ class AlertManagementServicer(AlertManagementServiceServicer):
         }
         return render(output, pb.EscalateResponse)
 
-    @door(VIEW_RISK)
+    @door(AlertHistoryApi.permission_classes)
     def GetAlertHistory(
         self, request: pb.AlertHistoryRequest, context: grpc.ServicerContext
     ) -> pb.AlertHistoryResponse:
@@ -86,11 +90,7 @@ class AlertManagementServicer(AlertManagementServiceServicer):
             history = alert_history(alert_id=alert_id)
         except Alert.DoesNotExist:
             raise _no_alert(alert_id) from None
-        body = {
-            "alert": AlertOutputSerializer(history.alert).data,
-            "events": plain(history.events),
-        }
-        return render(body, pb.AlertHistoryResponse)
+        return render(AlertHistoryApi.OutputSerializer(history).data, pb.AlertHistoryResponse)
 
     @door(LimitChangeProposeApi.permission_classes)
     def UpdateRiskLimits(

@@ -8,15 +8,17 @@ from typing import Any
 import grpc
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import IsAuthenticated
 
-from apps.alerts.apis import AlertOutputSerializer
+from apps.alerts.apis import AlertListApi, AlertPageOutputSerializer, AlertQuerySerializer
 from apps.alerts.selectors import alerts_filtered
-from apps.core.permissions import HasPermission
-from apps.grpcapi.doors import PermissionClasses, door, plain, render, request_data, valid
-from apps.grpcapi.paging import page_of
+from apps.core.pagination import page_of
+from apps.grpcapi.doors import door, render, request_data, valid
 from apps.monitoring.compliance import compliance_status
-from apps.positions.models import Portfolio
+from apps.monitoring.compliance_apis import (
+    ComplianceStatusApi,
+    PortfolioQuerySerializer,
+    portfolio_named,
+)
 from apps.risk.apis import PortfolioPnlApi, PositionsSummaryApi, RiskStatusApi
 from apps.risk.models import RiskSnapshot
 from apps.risk.selectors.snapshots import (
@@ -30,17 +32,6 @@ from apps.risk.selectors.snapshots import (
 )
 from riskmonitor.v1 import risk_monitoring_pb2 as pb
 from riskmonitor.v1.risk_monitoring_pb2_grpc import RiskMonitoringServiceServicer
-
-# The permission of REST's compliance status and alert lists (every read of the risk picture).
-VIEW_RISK: PermissionClasses = [IsAuthenticated, HasPermission.of("core.view_risk")]
-
-
-def _portfolio_id(name: str) -> int:
-    """A named portfolio's id; a name of none is NOT_FOUND, as REST's compliance status says."""
-    found = Portfolio.objects.filter(name=name).values_list("pk", flat=True).first()
-    if found is None:
-        raise NotFound(f"no portfolio named {name!r}")
-    return found
 
 
 def _latest(portfolio_name: str) -> RiskSnapshot:
@@ -83,23 +74,25 @@ class RiskMonitoringServicer(RiskMonitoringServiceServicer):
             body["history"] = snapshot_history(portfolio_id=snapshot.portfolio_id, since=since)
         return render(PortfolioPnlApi.OutputSerializer(body).data, pb.PortfolioSummary)
 
-    @door(VIEW_RISK)
+    @door(ComplianceStatusApi.permission_classes)
     def GetComplianceStatus(
         self, request: pb.ComplianceRequest, context: grpc.ServicerContext
     ) -> pb.ComplianceStatus:
-        portfolio_id = _portfolio_id(request.portfolio) if request.portfolio else None
+        name = valid(PortfolioQuerySerializer, request_data(request)).get("portfolio")
+        portfolio_id = portfolio_named(name).pk if name else None
         now = timezone.now()
         portfolios = compliance_status(portfolio_id=portfolio_id, now=now)
-        return render(plain({"checked_at": now, "portfolios": portfolios}), pb.ComplianceStatus)
+        output = ComplianceStatusApi.OutputSerializer({"checked_at": now, "portfolios": portfolios})
+        return render(output.data, pb.ComplianceStatus)
 
-    @door(VIEW_RISK)
+    @door(AlertListApi.permission_classes)
     def GetAlerts(
         self, request: pb.GetAlertsRequest, context: grpc.ServicerContext
     ) -> pb.AlertsResponse:
-        filters = request_data(request)
-        for paging in ("include_resolved", "page", "page_size"):
-            filters.pop(paging, None)
+        query = request_data(request)
+        query.pop("include_resolved", None)
+        filters = dict(valid(AlertQuerySerializer, query))
+        page, page_size = filters.pop("page"), filters.pop("page_size")
         alerts = alerts_filtered(filters=filters, active_only=not request.include_resolved)
-        page = page_of(alerts, page=request.page, page_size=request.page_size)
-        body = plain(page) | {"alerts": AlertOutputSerializer(page.items, many=True).data}
-        return render(body, pb.AlertsResponse)
+        output = AlertPageOutputSerializer(page_of(alerts, page=page, page_size=page_size))
+        return render(output.data, pb.AlertsResponse)

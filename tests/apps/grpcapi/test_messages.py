@@ -3,17 +3,21 @@ REST output it mirrors, nested messages included, so a field added on one side f
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from rest_framework import serializers
 
-from apps.alerts.apis import AlertAcknowledgeApi, AlertOutputSerializer
-from apps.alerts.selectors import AlertHistoryEvent
+from apps.alerts.apis import (
+    AlertAcknowledgeApi,
+    AlertHistoryApi,
+    AlertOutputSerializer,
+    AlertPageOutputSerializer,
+    AlertQuerySerializer,
+)
 from apps.limits.apis import ChangeRequestOutput, LimitChangeProposeApi
-from apps.monitoring.compliance import LimitCompliance, PortfolioCompliance, ScopeCompliance
+from apps.monitoring.compliance_apis import ComplianceStatusApi
 from apps.risk.apis import PortfolioPnlApi, PositionsSummaryApi, RiskStatusApi
 from riskmonitor.v1 import alert_management_pb2 as am
 from riskmonitor.v1 import common_pb2 as common
@@ -50,6 +54,9 @@ OUTPUTS = [
     (PortfolioPnlApi.OutputSerializer, rm.PortfolioSummary),
     (AlertOutputSerializer, common.Alert),
     (ChangeRequestOutput, am.LimitChangeRequest),
+    (ComplianceStatusApi.OutputSerializer, rm.ComplianceStatus),
+    (AlertPageOutputSerializer, rm.AlertsResponse),
+    (AlertHistoryApi.OutputSerializer, am.AlertHistoryResponse),
     (AlertAcknowledgeApi.InputSerializer, am.AckAlertRequest),
 ]
 
@@ -64,15 +71,6 @@ def test_it_takes_the_fields_of_the_rest_limit_proposal() -> None:
     assert rest == set(am.UpdateLimitsRequest.DESCRIPTOR.fields_by_name)
 
 
-SELECTOR_ROWS = [
-    (PortfolioCompliance, rm.PortfolioCompliance),
-    (LimitCompliance, rm.LimitCompliance),
-    (ScopeCompliance, rm.ScopeCompliance),
-    (AlertHistoryEvent, am.AlertHistoryEvent),
-]
-
-
-@pytest.mark.parametrize(("row", "message"), SELECTOR_ROWS, ids=lambda v: v.__name__)
-def test_it_mirrors_the_selectors_rows(row: Any, message: Any) -> None:
-    names = {field.name for field in dataclasses.fields(row)}
-    assert names == set(message.DESCRIPTOR.fields_by_name)
+def test_it_takes_the_filters_and_paging_of_the_rest_alert_lists() -> None:
+    rest = set(AlertQuerySerializer().fields)
+    assert rest | {"include_resolved"} == set(rm.GetAlertsRequest.DESCRIPTOR.fields_by_name)

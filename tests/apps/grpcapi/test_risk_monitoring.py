@@ -12,7 +12,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from rest_framework.test import APIClient
 
-from apps.grpcapi.doors import plain, render
+from apps.grpcapi.doors import render
 from apps.monitoring.cycle import portfolio_cycle_run
 from apps.risk.models import RiskSnapshot
 from riskmonitor.v1 import risk_monitoring_pb2 as pb
@@ -145,23 +145,24 @@ def test_it_refuses_a_user_without_the_view_permission(
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
-def test_it_returns_the_compliance_status_of_the_selector(
+def test_it_returns_the_compliance_status_rest_returns(
     book: Book, stub: RiskMonitoringServiceStub, token_for: Callable[[str], str]
 ) -> None:
     from apps.limits.services import limits_load_from_config
-    from apps.monitoring.compliance import compliance_status
     from tests.apps.limits.conftest import shipped_limits_file
 
     limits_load_from_config(limits_file=shipped_limits_file())
     stored = portfolio_cycle_run(portfolio_id=book.portfolio.pk, cycle_start=NOW)
+    token = token_for("trader")
     request = pb.ComplianceRequest(portfolio="main")
-    reply = stub.GetComplianceStatus(request, metadata=metadata(token_for("trader")))
+    reply = stub.GetComplianceStatus(request, metadata=metadata(token))
 
     [main] = reply.portfolios
     assert (main.portfolio, main.snapshot_id) == ("main", stored.pk)
     assert main.status in ("ok", "warn", "breach") and main.limits
-    [expected] = compliance_status(portfolio_id=book.portfolio.pk)
-    assert main == render(plain(expected), pb.PortfolioCompliance)
+    rest = render(_rest(token, "/api/v1/compliance/status", portfolio="main"), pb.ComplianceStatus)
+    assert reply.checked_at == rest.checked_at  # the clock is frozen
+    assert reply == rest
 
 
 def test_it_answers_not_found_for_the_compliance_of_an_unknown_portfolio(
