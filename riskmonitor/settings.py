@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.monitoring",
     "apps.breaker",
+    "apps.grpcapi",
 ]
 
 MIDDLEWARE = [
@@ -244,7 +245,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Alert severity and peak severity share one choice set: name it once.
-    "ENUM_NAME_OVERRIDES": {"SeverityEnum": "apps.alerts.models.Severity"},
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "apps.alerts.models.Severity",
+        "AlertStatusEnum": "apps.alerts.models.AlertStatus",
+        "ComplianceStateEnum": "apps.limits.states.STATES",
+        "TripReasonEnum": "apps.breaker.models.TripReason",
+        "BreakerStateEnum": "apps.breaker.models.BreakerState",
+    },
 }
 
 # Sessions expire: a risk desk terminal left open should not stay logged in overnight.

@@ -39,7 +39,7 @@ _GAUGE_MODE: Final[Literal["mostrecent"]] = "mostrecent"
 
 risk_compliance_status = Gauge(
     "risk_compliance_status",
-    "Risk compliance status (1 compliant, 0 in breach)",
+    "Risk compliance status: 0 ok, 1 warn (at the alert level), 2 breach (critical severity)",
     ["mandate", "symbol"],
     multiprocess_mode=_GAUGE_MODE,
 )

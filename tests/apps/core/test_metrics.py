@@ -22,7 +22,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.breaker.models import CircuitBreaker
 from apps.core.metrics import worker_metrics_serve
-from apps.limits.gauges import limit_gauges_set
+from apps.limits.gauges import compliance_gauges_set, limit_gauges_set
 from apps.positions.models import Portfolio
 from apps.venues.models import DataSourceStatus, Venue
 from tests.apps.alerts.factories import btc_reading
@@ -152,14 +152,20 @@ def test_it_sets_no_compliance_gauges_with_signals_off():
 
     with override_settings(RISK_MONITOR=off):
         limit_gauges_set([reading])
+        compliance_gauges_set([reading])
     assert REGISTRY.get_sample_value(
         "risk_limit_utilization", {"limit_type": "position_limit_long", "symbol": "SOL-USD"}
     ) is None  # fmt: skip
-
-    limit_gauges_set([reading])
     assert REGISTRY.get_sample_value(
         "risk_compliance_status", {"mandate": "position_limit_long", "symbol": "SOL-USD"}
-    ) == 0.0  # fmt: skip
+    ) is None  # fmt: skip
+
+    limit_gauges_set([reading])
+    compliance_gauges_set([reading])
+    # Signals on: the reading's utilization is past the critical threshold, a breach (2).
+    assert REGISTRY.get_sample_value(
+        "risk_compliance_status", {"mandate": "position_limit_long", "symbol": "SOL-USD"}
+    ) == 2.0  # fmt: skip
 
 
 def test_it_writes_no_signal_log_with_signals_off(caplog, django_capture_on_commit_callbacks):
