@@ -38,6 +38,12 @@ from apps.core.permissions import HasPermission, request_user
 from apps.limits.kinds import BREACH_TYPES
 
 _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
+# What the service asks of a comment: a character that is not a space (Python's notion, spelled
+# out so the schema's ECMA-262 regex means the same), and no NUL anywhere.
+_NOT_SPACE = (
+    r"[^\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+COMMENT_PATTERN = rf"^[^\x00]*{_NOT_SPACE}[^\x00]*$"
 
 
 class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
@@ -58,7 +64,7 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
         )  # fmt: skip
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": _ALERT_ID.pattern})
 class AlertIdField(serializers.Field[int, Any, Any, Any]):
     """Accepts 12 or "alert-12"."""
 
@@ -79,7 +85,9 @@ class AlertQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=AlertStatus.values, required=False)
     breach_type = serializers.ChoiceField(choices=BREACH_TYPES, required=False)
     scope_kind = serializers.ChoiceField(choices=SCOPE_KINDS, required=False)
-    scope = serializers.RegexField(SCOPE_PATTERN, max_length=128, required=False)
+    scope = serializers.RegexField(
+        SCOPE_PATTERN, max_length=128, required=False, trim_whitespace=False
+    )
     portfolio_id = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False)
     opened_after = serializers.DateTimeField(required=False, help_text="opened at or after")
     opened_before = serializers.DateTimeField(required=False, help_text="opened before")
@@ -169,7 +177,7 @@ class AlertAcknowledgeApi(APIView):
 
     class InputSerializer(serializers.Serializer[dict[str, Any]]):
         alert_id = AlertIdField()
-        comment = serializers.CharField(max_length=2000)
+        comment = serializers.RegexField(COMMENT_PATTERN, max_length=2000, trim_whitespace=False)
 
     @extend_schema(
         request=InputSerializer,

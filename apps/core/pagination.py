@@ -18,8 +18,9 @@ DEFAULT_PAGE_SIZE: Final = 50
 
 
 class StrictQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    """Query parameters where a given parameter must have a value: ``?severity=`` is a 400
-    naming it (DRF would treat it as absent), so a broken client is told, not ignored."""
+    """Query parameters where a given parameter must have one value: ``?severity=`` or
+    ``?page=1&page=2`` is a 400 naming it (DRF would treat the first as absent and take the
+    last of the second), so a broken client is told, not ignored."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         names: list[str] = [str(name) for name in self.fields]
@@ -27,6 +28,11 @@ class StrictQuerySerializer(serializers.Serializer[dict[str, Any]]):
             name: ["must not be empty: leave the parameter out instead"]
             for name in names
             if hasattr(data, "get") and data.get(name) == ""
+        }
+        blank |= {
+            name: ["give it once"]
+            for name in names
+            if hasattr(data, "getlist") and len(data.getlist(name)) > 1
         }
         try:
             value: dict[str, Any] = super().to_internal_value(data)

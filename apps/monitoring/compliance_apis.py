@@ -27,7 +27,11 @@ PORTFOLIO_PATTERN: Final = r"^[-a-zA-Z0-9_]{1,64}$"
 
 class PortfolioQuerySerializer(StrictQuerySerializer):
     portfolio = serializers.RegexField(
-        PORTFOLIO_PATTERN, max_length=64, required=False, help_text="a portfolio's name"
+        PORTFOLIO_PATTERN,
+        max_length=64,
+        required=False,
+        trim_whitespace=False,
+        help_text="a portfolio's name",
     )
 
 

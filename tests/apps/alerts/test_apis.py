@@ -138,3 +138,14 @@ def test_it_reopens_an_acknowledged_alert_whose_severity_rises(
     assert (alert.status, alert.severity) == (AlertStatus.OPEN, "critical")
     assert alert.next_escalation_at is not None
     assert AuditEvent.objects.get(event_type="alert_updated").payload["reopened"] is True
+
+
+@pytest.mark.parametrize("comment", ["   ", "\x1e", "\u3000\t", "ok\x00"])
+def test_it_rejects_a_comment_of_spaces_as_the_schema_says(
+    api_client_for: ClientFor, btc_alert: Alert, comment: str
+) -> None:
+    body = {"alert_id": btc_alert.public_id, "comment": comment}
+    response = api_client_for("risk_officer").post(ACKNOWLEDGE, body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["comment"]

@@ -120,6 +120,13 @@ def test_it_rejects_a_bad_parameter_naming_it(
         assert list(response.json()["error"]["fields"]) == [field]
 
 
+def test_it_rejects_a_parameter_given_twice(api_client_for: ClientFor) -> None:
+    response = api_client_for("trader").get(f"{LIST}?portfolio_id=1&portfolio_id=2")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"portfolio_id": ["give it once"]}
+
+
 def test_it_keeps_the_active_list_fields_and_order(api_client_for: ClientFor, alerts: Any) -> None:
     with time_machine.travel(T0 + timedelta(hours=3), tick=False):
         alerts_sync(readings=[btc_reading(9.5)], context=evaluation())
