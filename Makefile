@@ -74,7 +74,7 @@ format: venv
 	$(BIN)/ruff format .
 
 bench: venv
-	@for script in $(filter-out bench/risk.py bench/djangobench.py,$(wildcard bench/*.py)); do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out bench/risk.py bench/djangobench.py bench/grpccalls.py bench/wsfanout.py,$(wildcard bench/*.py)); do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
 
 check-deploy: venv
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_DEBUG=false \

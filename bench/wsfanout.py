@@ -118,7 +118,7 @@ def _summary(clients: int, updates: int, rounds: list[list[float]]) -> dict[str,
     }
 
 
-def _raise_open_files() -> int:
+def raise_open_files() -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -136,7 +136,7 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = _arguments()
-    open_files = _raise_open_files()
+    open_files = raise_open_files()
     if open_files < 2 * args.clients + 256:
         raise SystemExit(f"open-file limit {open_files} is too low for {args.clients} clients")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
