@@ -110,18 +110,20 @@ class ErrorOutputSerializer(serializers.Serializer[dict[str, Any]]):
     error = _ErrorSerializer()
 
 
-_MEANING = {
+MEANING = {
     400: "invalid input: each bad field and why",
-    403: "not logged in, or missing the permission",
+    401: "no credentials, or credentials that are not valid (see WWW-Authenticate)",
+    403: "authenticated, but the role lacks the permission (or the session its CSRF token)",
     404: "no such object",
     409: "conflict with the current state",
 }
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """``extend_schema(responses={200: ..., **error_responses(400, 404)})``; 403 always, as
-    every door but /health needs a permission."""
+    """``extend_schema(responses={200: ..., **error_responses(404, 409)})``: the refusals only
+    this operation gives. 401, 403, 400 and the path's 404 come from what the view is
+    (``apps.core.openapi.AutoSchema``); naming them here too is harmless."""
     return {
-        code: OpenApiResponse(ErrorOutputSerializer, description=_MEANING[code])
-        for code in sorted({403, *statuses})
+        code: OpenApiResponse(ErrorOutputSerializer, description=MEANING[code])
+        for code in sorted(statuses)
     }

@@ -1,0 +1,64 @@
+"""The OpenAPI schema's shared truths, declared once for every operation (docs/api.md).
+
+Each operation's own ``extend_schema`` names its success body and the refusals only it can give
+(404 for an object it looks up, 409 for a state conflict). The refusals every door gives the same
+way come from here, from what the view is:
+
+- 401 (with ``WWW-Authenticate: Token``) and 403 when the view needs an authenticated user;
+- 400 when the operation validates input: a request body or query parameters;
+- 404 when its path carries a parameter (a path that does not resolve is the plain 404).
+
+All of them carry the one error body of ``apps.core.errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from apps.core.errors import error_responses
+
+# DRF answers 401 with the first authentication class's scheme (settings.REST_FRAMEWORK).
+AUTHENTICATE_HEADER = {
+    "WWW-Authenticate": {
+        "description": "the scheme to authenticate with: Token",
+        "required": True,
+        "schema": {"type": "string", "enum": ["Token"]},
+    }
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema with the refusals every operation shares (module docstring)."""
+
+    def get_response_serializers(self) -> Any:
+        declared = super().get_response_serializers()
+        if not isinstance(declared, dict):
+            return declared
+        return error_responses(*self._shared_refusals()) | declared
+
+    def _get_response_headers_for_code(
+        self, status_code: str, direction: str = "response"
+    ) -> dict[str, Any]:
+        headers: dict[str, Any] = super()._get_response_headers_for_code(status_code, direction)
+        return headers | AUTHENTICATE_HEADER if status_code == "401" else headers
+
+    def _shared_refusals(self) -> set[int]:
+        refusals: set[int] = set()
+        if self._needs_authentication():
+            refusals |= {401, 403}
+        if self._validates_input():
+            refusals.add(400)
+        if any(p["in"] == "path" for p in self._get_parameters()):
+            refusals.add(404)
+        return refusals
+
+    def _needs_authentication(self) -> bool:
+        requirements = self.get_auth()
+        return bool(requirements) and {} not in requirements
+
+    def _validates_input(self) -> bool:
+        has_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer()
+        has_query = any(p["in"] == "query" for p in self._get_parameters())
+        return bool(has_body or has_query)
