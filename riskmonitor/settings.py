@@ -229,6 +229,9 @@ REST_FRAMEWORK = {
     # The refusals every door shares (401, 403, 400, 404) are declared once there.
     "DEFAULT_SCHEMA_CLASS": "apps.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
+    # Request bodies are JSON, as the schema says; a form or multipart body gets 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Risk Monitor API",
@@ -239,8 +242,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.openapi.serializer_constraints",
+    ],
     # Alert severity and peak severity share one choice set: name it once.
-    "ENUM_NAME_OVERRIDES": {"SeverityEnum": "apps.alerts.models.Severity"},
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "apps.alerts.models.Severity",
+        "TradeKindEnum": ["spot", "perpetual"],
+    },
+    # Request bodies get their own components, so they state what input may not be (blank).
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Sessions expire: a risk desk terminal left open should not stay logged in overnight.

@@ -18,6 +18,7 @@ from apps.alerts.models import Alert, Severity
 from apps.alerts.selectors import alerts_active
 from apps.alerts.services import alert_acknowledge
 from apps.core.errors import error_responses
+from apps.core.params import QueryParams
 from apps.core.permissions import HasPermission, request_user
 
 _ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
@@ -58,10 +59,10 @@ class AlertIdField(serializers.Field[int, Any, Any, Any]):
 class AlertActiveApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
 
-    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
+    class FilterSerializer(QueryParams):
         severity = serializers.ChoiceField(choices=Severity.values, required=False)
-        breach_type = serializers.CharField(max_length=64, required=False)
-        portfolio_id = serializers.IntegerField(min_value=0, required=False)
+        breach_type = serializers.CharField(max_length=64, required=False, trim_whitespace=False)
+        portfolio_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
 
     @extend_schema_serializer(component_name="ActiveAlerts")
     class OutputSerializer(serializers.Serializer[dict[str, Any]]):

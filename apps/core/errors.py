@@ -31,6 +31,11 @@ class Conflict(exceptions.APIException):
     default_detail = "conflict with the current state"
     default_code = "conflict"
 
+    def __init__(self, detail: str | None = None, fields: FieldErrors | None = None) -> None:
+        super().__init__(detail)
+        # The input that does not fit (e.g. a value of the wrong sign for the stored limit).
+        self.fields = fields or {}
+
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: DRF's status and headers, our body."""
@@ -48,7 +53,7 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
         fields = field_errors(exc.detail)
         message = "invalid input: " + ", ".join(fields) if fields else "invalid input"
         return error_document(code, message, fields)
-    return error_document(code, _text(exc.detail), {})
+    return error_document(code, _text(exc.detail), getattr(exc, "fields", {}))
 
 
 def error_document(code: str, message: str, fields: FieldErrors) -> dict[str, Any]:

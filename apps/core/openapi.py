@@ -13,9 +13,14 @@ All of them carry the one error body of ``apps.core.errors``.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 from apps.core.errors import error_responses
 
@@ -32,11 +37,15 @@ AUTHENTICATE_HEADER = {
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema with the refusals every operation shares (module docstring)."""
 
-    def get_response_serializers(self) -> Any:
-        declared = super().get_response_serializers()
-        if not isinstance(declared, dict):
-            return declared
-        return error_responses(*self._shared_refusals()) | declared
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        # Here, not in get_response_serializers: extend_schema(responses=...) replaces that one.
+        bodies: dict[str, Any] = super()._get_response_bodies(direction)
+        for status, response in error_responses(*self._shared_refusals()).items():
+            if str(status) not in bodies:
+                bodies[str(status)] = self._get_response_for_code(
+                    response, str(status), direction=direction
+                )
+        return dict(sorted(bodies.items()))
 
     def _get_response_headers_for_code(
         self, status_code: str, direction: str = "response"
@@ -62,3 +71,41 @@ class AutoSchema(SpectacularAutoSchema):
         has_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer()
         has_query = any(p["in"] == "query" for p in self._get_parameters())
         return bool(has_body or has_query)
+
+
+class DecimalTextField(serializers.Field[Decimal, str, str, Any]):
+    """An exact decimal given as JSON text matching ``pattern`` (the schema states the same
+    pattern, so every value it allows is read, and nothing else is)."""
+
+    def __init__(self, pattern: str, **kwargs: Any) -> None:
+        self.pattern = pattern
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str) or re.fullmatch(self.pattern, data) is None:
+            raise serializers.ValidationError(f"must be a decimal as text matching {self.pattern}")
+        return Decimal(data)
+
+    def to_representation(self, value: Decimal) -> str:
+        return str(value)
+
+
+class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = DecimalTextField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: DecimalTextField = self.target
+        return {"type": "string", "format": "decimal", "pattern": field.pattern}
+
+
+def serializer_constraints(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: a serializer's ``openapi_constraints`` (what its ``validate`` checks
+    across fields, e.g. exactly one of two) joins its component, so the schema states it too."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component in generator.registry._components.values():
+        extra = getattr(component.object, "openapi_constraints", None)
+        if component.type == ResolvedComponent.SCHEMA and extra and component.name in schemas:
+            schemas[component.name].update(extra)
+    return result
