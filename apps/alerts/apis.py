@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -18,10 +17,16 @@ from apps.alerts.models import Alert, Severity
 from apps.alerts.selectors import alerts_active
 from apps.alerts.services import alert_acknowledge
 from apps.core.errors import error_responses
-from apps.core.params import QueryParams
+from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 
-_ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
+_ALERT_ID = re.compile(r"(?:alert-)?([0-9]{1,18})")
+ALERT_ID_SCHEMA = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+        {"type": "string", "pattern": "^(?:alert-)?[0-9]{1,18}$"},
+    ]
+}
 
 
 class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
@@ -42,12 +47,12 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
         )  # fmt: skip
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(ALERT_ID_SCHEMA)
 class AlertIdField(serializers.Field[int, Any, Any, Any]):
     """Accepts 12 or "alert-12"."""
 
     def to_internal_value(self, data: Any) -> int:
-        match = _ALERT_ID.match(str(data)) if isinstance(data, int | str) else None
+        match = _ALERT_ID.fullmatch(str(data)) if isinstance(data, int | str) else None
         if match is None or isinstance(data, bool):
             raise serializers.ValidationError('must be an alert id: 12 or "alert-12"')
         return int(match.group(1))
@@ -83,7 +88,7 @@ class AlertActiveApi(APIView):
 class AlertAcknowledgeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.acknowledge_alert")]
 
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+    class InputSerializer(BodyInput):
         alert_id = AlertIdField()
         comment = serializers.CharField(max_length=2000)
 

@@ -17,7 +17,8 @@ from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
 from apps.core.errors import Conflict, error_responses
-from apps.core.params import QueryParams
+from apps.core.openapi import NOT_BLANK
+from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 from apps.positions.models import Portfolio
 
@@ -103,10 +104,10 @@ class CircuitBreakerApi(APIView):
     class BreakerQuerySerializer(QueryParams):
         portfolio = serializers.CharField(max_length=64, required=False, trim_whitespace=False)
 
-    class BreakerInputSerializer(serializers.Serializer[dict[str, Any]]):
+    class BreakerInputSerializer(BodyInput):
         action = serializers.ChoiceField(choices=("trip", "reset"))
         reason = serializers.RegexField(
-            r"\S", max_length=2000, error_messages={"invalid": "must not be blank: say why"}
+            NOT_BLANK, max_length=2000, error_messages={"invalid": "must not be blank: say why"}
         )
         portfolio = serializers.CharField(max_length=64, required=False, trim_whitespace=False)
 

@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -24,6 +25,9 @@ from rest_framework import serializers
 
 from apps.core.errors import error_responses
 
+NO_NUL = r"^[^\x00]*$"
+# Text that is not blank (and, as all text input, without NUL).
+NOT_BLANK = r"^[^\x00]*\S[^\x00]*$"
 # DRF answers 401 with the first authentication class's scheme (settings.REST_FRAMEWORK).
 AUTHENTICATE_HEADER = {
     "WWW-Authenticate": {
@@ -46,6 +50,17 @@ class AutoSchema(SpectacularAutoSchema):
                     response, str(status), direction=direction
                 )
         return dict(sorted(bodies.items()))
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        # DRF refuses a NUL in any text input; a pattern of the field's own already says so.
+        text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
+        patterned = any(isinstance(v, RegexValidator) for v in field.validators)
+        if direction == "request" and text and not patterned and "pattern" not in schema:
+            schema["pattern"] = NO_NUL
+        return schema
 
     def _get_response_headers_for_code(
         self, status_code: str, direction: str = "response"

@@ -17,8 +17,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict, error_responses
-from apps.core.openapi import DecimalTextField
-from apps.core.params import QueryParams
+from apps.core.openapi import NOT_BLANK, DecimalTextField
+from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 from apps.limits import services
 from apps.limits.errors import (
@@ -164,7 +164,7 @@ class LimitChangeProposeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
 
     @extend_schema_serializer(component_name="LimitChangeProposal")
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+    class InputSerializer(BodyInput):
         # Exactly one of limit_key and limit_id (validate below).
         openapi_constraints: ClassVar[dict[str, Any]] = {
             "oneOf": [{"required": ["limit_key"]}, {"required": ["limit_id"]}]
@@ -175,7 +175,7 @@ class LimitChangeProposeApi(APIView):
         warn_at_utilization = DecimalTextField(FRACTION_PATTERN, required=False, allow_null=True)
         enabled = serializers.BooleanField(required=False)
         reason = serializers.RegexField(
-            r"\S",
+            NOT_BLANK,
             max_length=2000,
             error_messages={"invalid": "must not be blank: say why the limit should change"},
         )
@@ -189,7 +189,7 @@ class LimitChangeProposeApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: ChangeRequestOutput, **error_responses(400, 409)},
+        responses={201: ChangeRequestOutput, **error_responses(404, 409)},
     )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
@@ -210,7 +210,7 @@ class LimitChangeProposeApi(APIView):
         return Response(ChangeRequestOutput(created).data, status=201)
 
 
-class DecisionInput(serializers.Serializer[dict[str, Any]]):
+class DecisionInput(BodyInput):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict, error_responses
-from apps.core.params import PortfolioQuery
+from apps.core.params import BodyInput, PortfolioQuery
 from apps.core.permissions import HasPermission
 from apps.monitoring.whatif import TradeSpec, WhatIfRejected, what_if_assess
 from apps.positions.models import Portfolio
@@ -62,7 +62,7 @@ class _HeadlineOutput(_ChangeOutput):
 
 
 @extend_schema_serializer(component_name="WhatIfTradeInput")
-class TradeInputSerializer(serializers.Serializer[dict[str, Any]]):
+class TradeInputSerializer(BodyInput):
     # What validate() checks, for the schema: size not 0, and > 0 when side is given;
     # price and multiplier > 0.
     openapi_constraints: ClassVar[dict[str, Any]] = {
@@ -114,7 +114,7 @@ class WhatIfApi(APIView):
     TradeSerializer = TradeInputSerializer
 
     @extend_schema_serializer(component_name="WhatIfInput")
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+    class InputSerializer(BodyInput):
         # Each item validated by TradeSerializer; an error names trades.<i>.<field>.
         trades = serializers.ListField(child=TradeInputSerializer(), min_length=1, max_length=100)
 
