@@ -17,6 +17,7 @@ from apps.alerts.models import Alert, Severity
 from apps.alerts.selectors import alerts_active
 from apps.alerts.services import alert_acknowledge
 from apps.core.errors import error_responses
+from apps.core.openapi import NOT_BLANK
 from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 
@@ -90,11 +91,11 @@ class AlertAcknowledgeApi(APIView):
 
     class InputSerializer(BodyInput):
         alert_id = AlertIdField()
-        comment = serializers.CharField(max_length=2000)
+        comment = serializers.RegexField(NOT_BLANK, max_length=2000)
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: AlertOutputSerializer, **error_responses(400, 404)},
+        responses={200: AlertOutputSerializer, **error_responses(404, 409)},
     )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)

@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.errors import error_document, error_responses
+from apps.core.errors import error_document
 from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
 
@@ -58,13 +58,14 @@ class SystemStatusOutput(serializers.Serializer[dict[str, Any]]):
     configuration = serializers.DictField()
 
 
-@extend_schema(responses={200: SystemStatusOutput, **error_responses()})
+@extend_schema(responses={200: SystemStatusOutput})
 @api_view(["GET"])
+@permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])
 def system_status(request: Request) -> Response:
     return Response(SystemStatusOutput(system_status_get()).data)
 
 
-@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR, **error_responses()})
+@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
 @api_view(["GET"])
 @authentication_classes([TokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])

@@ -37,6 +37,17 @@ class Conflict(exceptions.APIException):
         self.fields = fields or {}
 
 
+class StateConflict(DjangoValidationError):
+    """A service's refusal of input that is well formed but does not fit the current state (an
+    alert already resolved): HTTP 409 naming the field. A Django ValidationError, so the admin
+    shows it like any other refusal."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__({field: [reason]})
+        self.field = field
+        self.reason = reason
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: DRF's status and headers, our body."""
     api_exc = _as_api_exception(exc)
@@ -82,6 +93,8 @@ def _flatten(detail: Any, name: str) -> Iterator[tuple[str, list[str]]]:
 
 def _as_api_exception(exc: Exception) -> Exception:
     """Django's own exceptions as DRF's, keeping their message (DRF's default drops it)."""
+    if isinstance(exc, StateConflict):
+        return Conflict(f"{exc.field}: {exc.reason}", fields={exc.field: [exc.reason]})
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return exceptions.ValidationError(detail)

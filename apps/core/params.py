@@ -13,7 +13,6 @@ from rest_framework import serializers
 
 # Base of every view's query serializer (``parameters=[TheSerializer]`` in its schema).
 class QueryParams(serializers.Serializer[dict[str, Any]]):
-
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         errors = {name: [reason] for name in self.fields if (reason := _misuse(data, name))}
         if errors:
@@ -51,7 +50,6 @@ _JSON_TYPES: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], tuple[type
 # Base of every JSON request body's serializer: each field takes only its JSON type. (A comment,
 # not a docstring: the schema would show it as every body's description.)
 class BodyInput(serializers.Serializer[dict[str, Any]]):
-
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
             errors = {
