@@ -92,13 +92,14 @@ class DecimalTextField(serializers.Field[Decimal, str, str, Any]):
     """An exact decimal given as JSON text matching ``pattern`` (the schema states the same
     pattern, so every value it allows is read, and nothing else is)."""
 
-    def __init__(self, pattern: str, **kwargs: Any) -> None:
+    def __init__(self, pattern: str, *, meaning: str, **kwargs: Any) -> None:
         self.pattern = pattern
+        self.meaning = meaning
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or re.fullmatch(self.pattern, data) is None:
-            raise serializers.ValidationError(f"must be a decimal as text matching {self.pattern}")
+            raise serializers.ValidationError(f"must be {self.meaning}, as text (a JSON string)")
         return Decimal(data)
 
     def to_representation(self, value: Decimal) -> str:

@@ -171,8 +171,15 @@ class LimitChangeProposeApi(APIView):
         }
         limit_key = serializers.CharField(required=False, max_length=200, trim_whitespace=False)
         limit_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-        value = DecimalTextField(VALUE_PATTERN, required=False)
-        warn_at_utilization = DecimalTextField(FRACTION_PATTERN, required=False, allow_null=True)
+        value = DecimalTextField(
+            VALUE_PATTERN, meaning="a decimal number (up to 10 decimals)", required=False
+        )
+        warn_at_utilization = DecimalTextField(
+            FRACTION_PATTERN,
+            meaning="a fraction (0 < x <= 1, up to 4 decimals)",
+            required=False,
+            allow_null=True,
+        )
         enabled = serializers.BooleanField(required=False)
         reason = serializers.RegexField(
             NOT_BLANK,
