@@ -6,7 +6,8 @@ way come from here, from what the view is:
 
 - 401 (with ``WWW-Authenticate: Token``) and 403 when the view needs an authenticated user;
 - 400 when the operation validates input: a request body or query parameters;
-- 404 when its path carries a parameter (a path that does not resolve is the plain 404).
+- 404 when its path carries a parameter (a path that does not resolve is the plain 404), or it
+  declares DRF's ``?format=`` (the schema's own operation: an unknown format is a 404).
 
 All of them carry the one error body of ``apps.core.errors``.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -25,6 +26,7 @@ from rest_framework import serializers
 
 from apps.core.errors import error_responses
 
+FORMAT_PARAMETER = "format"
 NO_NUL = r"^[^\x00]*$"
 # Text that is not blank (and, as all text input, without NUL).
 NOT_BLANK = r"^[^\x00]*\S[^\x00]*$"
@@ -41,12 +43,14 @@ AUTHENTICATE_HEADER = {
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema with the refusals every operation shares (module docstring)."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         # Here, not in get_response_serializers: extend_schema(responses=...) replaces that one.
         bodies: dict[str, Any] = super()._get_response_bodies(direction)
         for status, response in error_responses(*self._shared_refusals()).items():
             if str(status) not in bodies:
-                bodies[str(status)] = self._get_response_for_code(
+                bodies[str(status)] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     response, str(status), direction=direction
                 )
         return dict(sorted(bodies.items()))
@@ -54,7 +58,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _map_serializer_field(
         self, field: Any, direction: str, bypass_extensions: bool = False
     ) -> dict[str, Any]:
-        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        schema: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
+            field, direction, bypass_extensions
+        )
         # DRF refuses a NUL in any text input; a pattern of the field's own already says so.
         text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
         patterned = any(isinstance(v, RegexValidator) for v in field.validators)
@@ -74,7 +80,9 @@ class AutoSchema(SpectacularAutoSchema):
             refusals |= {401, 403}
         if self._validates_input():
             refusals.add(400)
-        if any(p["in"] == "path" for p in self._get_parameters()):
+        parameters = self._get_parameters()
+        # DRF answers an unknown ?format= (its URL_FORMAT_OVERRIDE) with a 404, like a bad id.
+        if any(p["in"] == "path" or p["name"] == FORMAT_PARAMETER for p in parameters):
             refusals.add(404)
         return refusals
 
@@ -106,7 +114,7 @@ class DecimalTextField(serializers.Field[Decimal, str, str, Any]):
         return str(value)
 
 
-class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):
+class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
     target_class = DecimalTextField
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from rest_framework import serializers
 # Base of every view's query serializer (``parameters=[TheSerializer]`` in its schema).
 class QueryParams(serializers.Serializer[dict[str, Any]]):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        errors = {name: [reason] for name in self.fields if (reason := _misuse(data, name))}
+        names = [str(name) for name in self.fields]
+        errors = {name: [reason] for name in names if (reason := _misuse(data, name))}
         if errors:
             raise serializers.ValidationError(errors)
         validated: dict[str, Any] = super().to_internal_value(data)
@@ -52,9 +53,8 @@ _JSON_TYPES: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], tuple[type
 class BodyInput(serializers.Serializer[dict[str, Any]]):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
-            errors = {
-                name: [reason] for name in self.fields if (reason := _mistyped(self, data, name))
-            }
+            names = [str(name) for name in self.fields]
+            errors = {name: [reason] for name in names if (reason := _mistyped(self, data, name))}
             if errors:
                 raise serializers.ValidationError(errors)
         validated: dict[str, Any] = super().to_internal_value(data)
