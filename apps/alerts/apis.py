@@ -35,7 +35,9 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
     portfolio_id = serializers.IntegerField(read_only=True)
     limit_id = serializers.IntegerField(read_only=True)
     limit = serializers.FloatField(source="limit_value", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField[Any](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Alert
