@@ -134,6 +134,7 @@ MEANING = {
     403: "authenticated, but the role lacks the permission (or the session its CSRF token)",
     404: "no such object",
     409: "conflict with the current state",
+    415: "the body is not JSON",
 }
 
 

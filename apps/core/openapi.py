@@ -5,7 +5,8 @@ Each operation's own ``extend_schema`` names its success body and the refusals o
 way come from here, from what the view is:
 
 - 401 (with ``WWW-Authenticate: Token``) and 403 when the view needs an authenticated user;
-- 400 when the operation validates input: a request body or query parameters;
+- 400 when the operation validates input: a request body or query parameters; 415 when it takes
+  a body (JSON only);
 - 404 when its path carries a parameter (a path that does not resolve is the plain 404), or it
   declares DRF's ``?format=`` (the schema's own operation: an unknown format is a 404).
 
@@ -80,6 +81,8 @@ class AutoSchema(SpectacularAutoSchema):
             refusals |= {401, 403}
         if self._validates_input():
             refusals.add(400)
+        if self._has_body():
+            refusals.add(415)  # a body that is not JSON (settings: JSONParser only)
         parameters = self._get_parameters()
         # DRF answers an unknown ?format= (its URL_FORMAT_OVERRIDE) with a 404, like a bad id.
         if any(p["in"] == "path" or p["name"] == FORMAT_PARAMETER for p in parameters):
@@ -91,9 +94,11 @@ class AutoSchema(SpectacularAutoSchema):
         return bool(requirements) and {} not in requirements
 
     def _validates_input(self) -> bool:
-        has_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer()
         has_query = any(p["in"] == "query" for p in self._get_parameters())
-        return bool(has_body or has_query)
+        return self._has_body() or has_query
+
+    def _has_body(self) -> bool:
+        return self.method in ("POST", "PUT", "PATCH") and bool(self.get_request_serializer())
 
 
 class DecimalTextField(serializers.Field[Decimal, str, str, Any]):

@@ -139,3 +139,12 @@ def test_it_states_the_cross_field_rules_of_a_body(schema: dict[str, Any]) -> No
 def _has_input(operation: dict[str, Any]) -> bool:
     query = any(p["in"] == "query" for p in operation.get("parameters", []))
     return query or "requestBody" in operation
+
+
+def test_it_declares_415_wherever_there_is_a_body(schema: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if "requestBody" in operation and "415" not in operation["responses"]
+    ]
+    assert missing == []
