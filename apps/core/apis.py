@@ -7,7 +7,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -74,6 +80,12 @@ def metrics(request: Request) -> HttpResponse:
     django_request: HttpRequest = request._request
     exported: HttpResponse = ExportToDjangoView(django_request)
     return exported
+
+
+@extend_schema_view(get=extend_schema(exclude=True))
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI document. Served, not listed in itself: its ?format= and ?lang= are
+    drf-spectacular's (lenient: an empty one means the default), not a door of the product."""
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -7,8 +7,7 @@ way come from here, from what the view is:
 - 401 (with ``WWW-Authenticate: Token``) and 403 when the view needs an authenticated user;
 - 400 when the operation validates input: a request body or query parameters; 415 when it takes
   a body (JSON only);
-- 404 when its path carries a parameter (a path that does not resolve is the plain 404), or it
-  declares DRF's ``?format=`` (the schema's own operation: an unknown format is a 404).
+- 404 when its path carries a parameter (a path that does not resolve is the plain 404).
 
 All of them carry the one error body of ``apps.core.errors``.
 """
@@ -27,7 +26,6 @@ from rest_framework import serializers
 
 from apps.core.errors import error_responses
 
-FORMAT_PARAMETER = "format"
 NO_NUL = r"^[^\x00]*$"
 # Text that is not blank (and, as all text input, without NUL).
 NOT_BLANK = r"^[^\x00]*\S[^\x00]*$"
@@ -83,9 +81,7 @@ class AutoSchema(SpectacularAutoSchema):
             refusals.add(400)
         if self._has_body():
             refusals.add(415)  # a body that is not JSON (settings: JSONParser only)
-        parameters = self._get_parameters()
-        # DRF answers an unknown ?format= (its URL_FORMAT_OVERRIDE) with a 404, like a bad id.
-        if any(p["in"] == "path" or p["name"] == FORMAT_PARAMETER for p in parameters):
+        if any(p["in"] == "path" for p in self._get_parameters()):
             refusals.add(404)
         return refusals
 

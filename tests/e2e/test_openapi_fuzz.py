@@ -64,9 +64,8 @@ def _pending_proposal(stack: Stack) -> None:
 
 def test_it_conforms_to_its_schema(stack: Stack, officer_token: str, tmp_path: Path) -> None:
     """Every phase (examples, coverage, fuzzing, stateful) and every check, through the
-    Schemathesis runner (its pytest plugin's lazy schema loader does not run on pytest 9.2).
-    The schema is read from a file, so its own operation is fuzzed too (given the URL it was
-    loaded from, Schemathesis leaves that one out)."""
+    Schemathesis runner (its pytest plugin's lazy schema loader does not run on pytest 9.2),
+    over the live schema saved to a file (the lying-schema test edits that file)."""
     raw = _live_schema(stack, officer_token)
     run, report = _fuzz(stack, officer_token, raw, tmp_path)
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-4000:]
