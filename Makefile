@@ -22,7 +22,7 @@ DEV_ENV_LINES := $(shell grep -E '^[A-Z0-9_]+=' config/dev.env)
 $(foreach line,$(DEV_ENV_LINES),$(eval $(subst =, ?= ,$(line))))
 export $(foreach line,$(DEV_ENV_LINES),$(firstword $(subst =, ,$(line))))
 
-.PHONY: help venv run test test-fast lint format bench check-deploy clean
+.PHONY: help venv run test test-fast lint format bench check-deploy clean protos
 
 help:
 	@echo "make run    - start the whole system (embedded; stack mode when DATABASE_URL and REDIS_URL are set)"
@@ -83,3 +83,10 @@ check-deploy: venv
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/prometheus .pytest_cache .mypy_cache .ruff_cache
+
+# The gRPC code generated from protos/ is checked in (riskmonitor/v1/); a test regenerates it into
+# a temporary directory and fails when the two differ. PROTO_OUT lets that test write elsewhere.
+PROTO_OUT ?= .
+protos:
+	$(BIN)/python -m grpc_tools.protoc -I protos --python_out=$(PROTO_OUT) --pyi_out=$(PROTO_OUT) \
+		--grpc_python_out=$(PROTO_OUT) $(sort $(wildcard protos/riskmonitor/v1/*.proto))

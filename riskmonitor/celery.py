@@ -28,3 +28,10 @@ def _validate_config_on_start(**_: object) -> None:
     from riskmonitor.conf import load_config_or_exit
 
     load_config_or_exit()
+
+
+@worker_init.connect
+def _serve_worker_metrics(**_: object) -> None:
+    from apps.core.metrics import worker_metrics_serve
+
+    worker_metrics_serve()

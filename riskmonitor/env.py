@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -112,20 +113,18 @@ class Env:
             return default
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def json_str_map(self, name: str) -> dict[str, str]:
-        """A JSON object of strings, e.g. ``EXCHANGE_API_KEYS='{"exchange-1": "key1"}'``."""
+    def json_object(self, name: str) -> dict[str, Any]:
+        """A JSON object; what its values mean is checked where they are used."""
         raw = self._raw(name)
         if raw is None:
             return {}
         try:
             value = json.loads(raw)
         except json.JSONDecodeError:
-            self._fail(name, "must be a JSON object of strings", "<not JSON>")
+            self._fail(name, "must be a JSON object", "<not JSON>")
             return {}
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            self._fail(name, "must be a JSON object of strings", "<not an object of strings>")
+        if not isinstance(value, dict):
+            self._fail(name, "must be a JSON object", "<not an object>")
             return {}
         return value
 

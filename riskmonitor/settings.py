@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 
+from apps.core.logging import log_handlers
 from riskmonitor.env import LOG_LEVELS, Env, EnvironmentProblems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,9 +35,15 @@ if not DEBUG and _secret is None:
 RISK_MONITOR: dict[str, Any] = {
     "PORT": env.port("RISK_MONITOR_PORT", 8080),
     "GRPC_PORT": env.port("RISK_MONITOR_GRPC_PORT", 50055),
+    # The worker's own /metrics (0: none); for containers, whose metrics files are not shared.
+    "WORKER_METRICS_PORT": env.integer(
+        "RISK_MONITOR_WORKER_METRICS_PORT", 0, minimum=0, maximum=65535
+    ),
     "LOG_LEVEL": env.choice("RISK_MONITOR_LOG_LEVEL", "info", LOG_LEVELS),
     "CONFIG_DIR": Path(env.text("RISK_MONITOR_CONFIG_DIR", str(BASE_DIR / "config"))),
-    "EXCHANGE_API_KEYS": env.json_str_map("EXCHANGE_API_KEYS"),
+    # Exchange name -> "KEY:SECRET" or {account label: "KEY:SECRET"}; checked against the
+    # venues at start (riskmonitor/conf/exchange_keys.py), read by the venue connectors.
+    "EXCHANGE_API_KEYS": env.json_object("EXCHANGE_API_KEYS"),
     "CHECK_INTERVAL_SECONDS": env.integer(
         "RISK_CHECK_INTERVAL_SECONDS", 5, minimum=1, maximum=3600
     ),
@@ -105,6 +112,7 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.monitoring",
     "apps.breaker",
+    "apps.grpcapi",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +165,13 @@ if MODE == "stack":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis_url], "prefix": "riskmonitor"},
+            # Reads wait past the layer's 5 s blocking pop: at redis-py's default socket
+            # timeout (also 5 s) a busy server makes an idle consumer's read time out first,
+            # and the WebSocket closes with 1011 (docs/websocket.md).
+            "CONFIG": {
+                "hosts": [{"address": _redis_url, "socket_timeout": 15}],
+                "prefix": "riskmonitor",
+            },
         }
     }
 else:
@@ -249,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     # Alert severity and peak severity share one choice set: name it once.
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "apps.alerts.models.Severity",
+        "AlertStatusEnum": "apps.alerts.models.AlertStatus",
+        "ComplianceStateEnum": "apps.limits.states.STATES",
+        "TripReasonEnum": "apps.breaker.models.TripReason",
+        "BreakerStateEnum": "apps.breaker.models.BreakerState",
         "TradeKindEnum": ["spot", "perpetual"],
     },
     # Request bodies get their own components, so they state what input may not be (blank).
@@ -276,12 +294,20 @@ if not DEBUG:
 _LOG_LEVEL = {"warn": "WARNING"}.get(
     str(RISK_MONITOR["LOG_LEVEL"]), str(RISK_MONITOR["LOG_LEVEL"]).upper()
 )
+# Stack mode: JSON on stdout for the log shipper. Embedded mode (a first run in a terminal): one
+# short line per event on the console, the full JSON in var/risk-monitor.log.
+LOG_FILE = VAR_DIR / "risk-monitor.log"
+_LOG_HANDLERS = log_handlers(MODE, LOG_FILE)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "apps.core.logging.JsonFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["stdout"], "level": _LOG_LEVEL},
+    "formatters": {
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+        "console": {"()": "apps.core.logging.ConsoleFormatter"},
+    },
+    "filters": {"quiet_libraries": {"()": "apps.core.logging.QuietLibrariesFilter"}},
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": _LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.alerts.urls")),
     path("", include("apps.venues.urls")),
     path("", include("apps.breaker.urls")),
+    path("", include("apps.dashboard.urls")),
 ]
 
 handler404 = "apps.core.apis.not_found"

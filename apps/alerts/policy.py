@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 
 from apps.alerts.escalation_policy import SEVERITIES, AlertPolicy, ChannelSpec, EscalationPolicy
+from apps.core.compliance import compliance_signals_enabled
 from riskmonitor.conf import RiskMonitorConfig, get_config
 
 
@@ -23,7 +24,7 @@ _built: list[_Built] = []
 def policy_current() -> AlertPolicy:
     cfg = get_config()
     risk_settings = (
-        settings.RISK_MONITOR["EMIT_COMPLIANCE_SIGNALS"],
+        compliance_signals_enabled(),
         settings.RISK_MONITOR["ALERT_WEBHOOK_URL"],
     )
     if not _built or _built[0].config is not cfg or _built[0].settings != risk_settings:
@@ -49,7 +50,7 @@ def _policy_of(cfg: RiskMonitorConfig) -> AlertPolicy:
         renotify_minutes=alerting.renotify_minutes,
         max_per_hour=alerting.max_alerts_per_hour,
         channels=tuple(_channel_specs()),
-        emit_compliance_signals=bool(settings.RISK_MONITOR["EMIT_COMPLIANCE_SIGNALS"]),
+        emit_compliance_signals=compliance_signals_enabled(),
     )
 
 

@@ -12,6 +12,7 @@ import requests
 from django.core.mail import EmailMessage
 
 from apps.alerts.models import Channel, Notification
+from apps.core.compliance import compliance_signals_enabled
 from apps.core.metrics import risk_alert_generated
 
 log = logging.getLogger("riskmonitor.alerts")
@@ -111,9 +112,11 @@ def _subject(body: dict[str, Any]) -> str:
 
 
 def _prometheus(notification: Notification) -> None:
+    """Queued only while compliance signals are on; one queued before they were switched off
+    is delivered without counting."""
+    if not compliance_signals_enabled():
+        return
     alert = notification.payload.get("alert") or {}
     risk_alert_generated.labels(
-        severity=notification.severity,
-        alert_type=alert.get("breach_type", ""),
-        asset=alert.get("scope", ""),
+        severity=notification.severity, breach_type=alert.get("breach_type", "")
     ).inc()

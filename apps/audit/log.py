@@ -10,6 +10,8 @@ import logging
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
+from apps.core.compliance import compliance_signals_enabled
+
 if TYPE_CHECKING:
     from apps.audit.models import AuditEvent
 
@@ -47,6 +49,9 @@ def audit_log_fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def audit_log_emit(event: AuditEvent) -> None:
+    """The compliance signal log: off with ``EMIT_COMPLIANCE_SIGNALS`` (the row stays)."""
+    if not compliance_signals_enabled():
+        return
     logger.log(_LOG_LEVELS[event.level], event.event_type, extra=audit_log_fields(event))
 
 

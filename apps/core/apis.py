@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -22,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.errors import error_document
+from apps.core.metrics import metrics_exposition
 from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
 
@@ -76,10 +76,10 @@ def system_status(request: Request) -> Response:
 @authentication_classes([TokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])
 def metrics(request: Request) -> HttpResponse:
-    """Prometheus scrapes with ``authorization: {type: Token, credentials: <api token>}``."""
-    django_request: HttpRequest = request._request
-    exported: HttpResponse = ExportToDjangoView(django_request)
-    return exported
+    """Prometheus scrapes with ``authorization: {type: Token, credentials: <api token>}``:
+    every process's series (web, workers) and the database-backed readers (docs/metrics.md)."""
+    body, content_type = metrics_exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 @extend_schema_view(get=extend_schema(exclude=True))

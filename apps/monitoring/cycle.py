@@ -28,7 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from apps.alerts.services import SyncResult, alerts_sync
 from apps.audit.services import correlation_id_new
 from apps.core.oncommit import task_send_on_commit
-from apps.limits.gauges import limit_gauges_set
+from apps.limits.gauges import compliance_gauges_set, limit_gauges_set
 from apps.limits.readings import EvaluationContext, LimitReading
 from apps.limits.services import limits_check
 from apps.limits.snapshots import source_ages
@@ -153,6 +153,7 @@ def _after_commit(
     """Step 5, queued now, run once the transaction commits (never for a rolled-back one)."""
     transaction.on_commit(functools.partial(snapshot_gauges_set, snapshot), robust=True)
     transaction.on_commit(functools.partial(limit_gauges_set, readings), robust=True)
+    transaction.on_commit(functools.partial(compliance_gauges_set, readings), robust=True)
     transaction.on_commit(functools.partial(risk_update_push, snapshot), robust=True)
     task_send_on_commit(
         "breaker.evaluate_snapshot", kwargs={"snapshot_id": snapshot.pk}, expires=60.0

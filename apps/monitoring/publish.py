@@ -1,31 +1,29 @@
-"""The live push of a stored snapshot: its headline to the ``risk.updates`` channel group, which
-the dashboard's WebSocket consumer joins (DESIGN §4, step 5)."""
+"""The live push of a stored snapshot: its headline as a ``risk.update`` event of its portfolio
+(DESIGN §4, step 5; docs/websocket.md), and the snapshots part of the state a client gets on
+connect."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
+from apps.core.live import live_publish
+from apps.positions.models import Portfolio
 from apps.risk.models import RiskSnapshot
-from apps.risk.selectors.snapshots import snapshot_headline
-
-log = logging.getLogger(__name__)
-RISK_UPDATES_GROUP = "risk.updates"
+from apps.risk.selectors.snapshots import latest_snapshot, snapshot_headline
 
 
-def risk_update_push(snapshot: RiskSnapshot) -> None:
-    """Send `{"type": "risk.update", "seq": id, "data": headline}` to the group."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    message: dict[str, Any] = {
-        "type": "risk.update", "seq": snapshot.pk, "data": snapshot_headline(snapshot),
-    }  # fmt: skip
-    try:
-        async_to_sync(layer.group_send)(RISK_UPDATES_GROUP, message)
-    except Exception:
-        # Clients reload over REST on a sequence gap; a lost push must not fail the cycle.
-        log.exception("risk update push failed", extra={"snapshot": snapshot.pk})
+def risk_update_push(snapshot: RiskSnapshot) -> int | None:
+    """Publish the snapshot's headline (call after commit); returns its sequence number."""
+    return live_publish(
+        event="risk.update", portfolio_id=snapshot.portfolio_id, data=snapshot_headline(snapshot)
+    )
+
+
+def snapshots_live_state() -> list[dict[str, Any]]:
+    """The latest snapshot's headline of every portfolio that has one, by portfolio name."""
+    headlines = []
+    for portfolio_id in Portfolio.objects.order_by("name").values_list("pk", flat=True):
+        snapshot = latest_snapshot(portfolio_id=portfolio_id)
+        if snapshot is not None:
+            headlines.append({"portfolio_id": portfolio_id, **snapshot_headline(snapshot)})
+    return headlines

@@ -11,3 +11,8 @@ class VenuesConfig(AppConfig):
         from apps.venues.bootstrap import venues_bootstrap
 
         bootstrap_loader_register("venues", venues_bootstrap)
+
+        from apps.core.metrics import scrape_reader_register
+        from apps.venues.gauges import venue_metrics
+
+        scrape_reader_register("venues", venue_metrics)

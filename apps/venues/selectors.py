@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from apps.venues.connectors.credentials import account_api_key
 from apps.venues.connectors.keys import key_id
 from apps.venues.connectors.ratelimit import RateLimiter
 from apps.venues.connectors.source_circuit import CircuitBreaker
@@ -167,7 +168,9 @@ def wire_state() -> list[dict[str, Any]]:
         ).state()
         limiter = RateLimiter(venue.name, venue.weight_per_minute)
         keys = {"ip": "public"} | {
-            key_id(_env(a.api_key_env)): a.label for a in venue.accounts.all() if a.api_key_env
+            key_id(account_api_key(venue.name, a.label, a.api_key_env)): a.label
+            for a in venue.accounts.all()
+            if a.api_key_env
         }
         result.append({
             "venue": venue.name, "breaker": asdict(breaker),
@@ -178,9 +181,3 @@ def wire_state() -> list[dict[str, Any]]:
             },
         })  # fmt: skip
     return result
-
-
-def _env(name: str) -> str:
-    import os
-
-    return os.environ.get(name, "")

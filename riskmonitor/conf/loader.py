@@ -23,6 +23,7 @@ from riskmonitor.conf.checks import (
     check_monitor,
 )
 from riskmonitor.conf.errors import ConfigError, Problem
+from riskmonitor.conf.exchange_keys import exchange_keys_from_environ
 from riskmonitor.conf.expand import Expansion
 from riskmonitor.conf.schemas import DashboardFile, LimitsFile, MonitorFile
 from riskmonitor.conf.translate import translate
@@ -90,6 +91,9 @@ def load_config(
     limits = _load(sources.limits, LimitsFile, check_limits, env, problems)
     monitor = _load(sources.monitor, MonitorFile, check_monitor, env, problems)
     dashboard = _load(sources.dashboard, DashboardFile, check_dashboard, env, problems)
+    if monitor is not None:
+        # At start, with the files: a key for a venue the file does not have is a typo.
+        problems.extend(exchange_keys_from_environ(env, monitor).problems)
     if limits is not None and monitor is not None and dashboard is not None:
         problems.extend(check_across(limits, monitor, dashboard, shown))
     if problems or limits is None or monitor is None or dashboard is None:

@@ -14,6 +14,8 @@ from riskmonitor.engine._arrays import BoolArray, FloatArray, IntArray
 from riskmonitor.engine.inputs import Book
 from riskmonitor.engine.outputs import Attribution, PnlTable
 
+PAIR_SEPARATOR = "|"  # between venue and symbol in the names of ``by_venue_symbol``
+
 
 @dataclass(frozen=True)
 class GroupPnl:
@@ -59,8 +61,13 @@ def attribution(book: Book, unrealized: FloatArray, by_symbol: GroupPnl) -> Attr
     def table(keys: IntArray, names: tuple[str, ...]) -> PnlTable:
         return pnl_table(names, group_pnl(keys, len(names), unrealized, realized))
 
+    pairs = tuple(
+        f"{venue}{PAIR_SEPARATOR}{symbol}" for venue in book.venues for symbol in book.symbols
+    )
     return Attribution(
         by_strategy=table(book.pos_strategy, book.strategies),
         by_venue=table(book.pos_venue, book.venues),
         by_symbol=pnl_table(book.symbols, by_symbol),
+        # Row-major over (venue, symbol): key venue * n_symbols + symbol.
+        by_venue_symbol=table(book.pos_venue * len(book.symbols) + book.pos_symbol, pairs),
     )

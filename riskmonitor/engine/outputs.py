@@ -301,11 +301,13 @@ class StressResult(JsonMixin):
 
 @dataclass(frozen=True)
 class Attribution(JsonMixin):
-    """P&L (unrealized + realized today) by strategy, venue and symbol."""
+    """P&L (unrealized + realized today) by strategy, venue and symbol, and by (venue, symbol)
+    pair (`by_venue_symbol`, names ``"<venue>|<symbol>"``: the position heatmap's cells)."""
 
     by_strategy: PnlTable
     by_venue: PnlTable
     by_symbol: PnlTable
+    by_venue_symbol: PnlTable
 
 
 @dataclass(frozen=True)

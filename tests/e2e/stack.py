@@ -51,6 +51,7 @@ class Stack:
     config_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
+    grpc_target: str | None = None  # host:port of `manage.py rungrpc` when started
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -131,6 +132,7 @@ def running_stack(
     config_replace: dict[str, str] | None = None,
     worker: bool = True,
     beat: bool = True,
+    grpc: bool = False,
 ) -> Iterator[Stack]:
     recreate_database(database)
     with ExitStack() as stack_exit:
@@ -220,11 +222,38 @@ def running_stack(
                 ],
                 tmp,
             )
+        if grpc:
+            grpc_port = free_port()
+            stack.grpc_target = f"127.0.0.1:{grpc_port}"
+            rungrpc = [sys.executable, "manage.py", "rungrpc", "--port", str(grpc_port)]
+            _spawn(stack, "grpc", rungrpc, tmp)
         try:
             wait_for_health(f"{stack.web_url}/health", deadline_s=90)
+            if stack.grpc_target:
+                wait_for_grpc_serving(stack.grpc_target, deadline_s=60)
         except AssertionError as exc:
-            raise AssertionError(f"{exc}\nweb log:\n{stack.log_tail('web')}") from None
+            logs = "\n".join(f"{name} log:\n{stack.log_tail(name)}" for name in ("web", "grpc"))
+            raise AssertionError(f"{exc}\n{logs}") from None
         yield stack
+
+
+def wait_for_grpc_serving(target: str, deadline_s: float) -> None:
+    """Polls the standard gRPC health check of ``target`` until the server says SERVING."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    deadline = time.monotonic() + deadline_s
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            try:
+                reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=2)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.3)
+    raise AssertionError(f"gRPC server at {target} not SERVING within {deadline_s}s")
 
 
 def wait_until(predicate: Any, timeout: float, interval: float = 0.5, what: str = "") -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -44,7 +45,24 @@ def test_it_runs_embedded_by_default_and_stops_on_ctrl_c(tmp_path):
         assert body["mode"] == "embedded"
         started = process_tree(proc.pid)
         assert "officer" in log.read_text()  # it printed how to log in
+        _assert_first_run_reads_well(log, tmp_path / "var" / "risk-monitor.log")
     _assert_stops_cleanly(proc, started)
+
+
+def _assert_first_run_reads_well(console: Path, log_file: Path) -> None:
+    """Short human lines on the console, the login again once live, the full JSON in the file."""
+    deadline = time.monotonic() + 120
+    while "Risk Monitor is live" not in console.read_text():
+        assert time.monotonic() < deadline, console.read_text()[-3000:]
+        time.sleep(1)
+    text = console.read_text()
+    banner = text[text.index("Risk Monitor is live") :]
+    assert "Log in as officer / " in banner and "Open http://127.0.0.1:8080/" in banner
+    event_lines = [line for line in text.splitlines() if "risk_snapshot_created" in line]
+    assert event_lines and all(not line.startswith("{") for line in event_lines)
+    assert all(len(line) < 200 for line in event_lines)
+    logged = [json.loads(line) for line in log_file.read_text().splitlines()]
+    assert any(entry.get("event") == "risk_snapshot_created" for entry in logged)
 
 
 def test_it_runs_the_stack_processes_when_database_and_redis_are_set(tmp_path):

@@ -74,3 +74,18 @@ def test_it_attributes_pnl_by_strategy_venue_and_symbol() -> None:
         for name, value in totals[key].items():
             assert table.row(name)["total_pnl"] == pytest.approx(value)
     assert sum(totals["strategy"].values()) == pytest.approx(result.pnl.total_pnl)
+
+
+def test_it_attributes_pnl_by_venue_and_symbol_pair() -> None:
+    result = run(make_inputs(POSITIONS, BALANCES))
+    expected: dict[str, float] = defaultdict(float)
+    for row in POSITIONS:
+        symbol = row.symbol.replace("USDT", "USD")
+        pnl = (PRICES[symbol] - row.avg_entry) * row.size * row.multiplier + row.realized_today
+        expected[f"{row.venue}|{symbol}"] += pnl
+
+    table = result.attribution.by_venue_symbol
+    assert set(table.names) == set(expected)
+    for name, value in expected.items():
+        assert table.row(name)["total_pnl"] == pytest.approx(value)
+    assert "by_venue_symbol" in result.attribution.to_dict()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.alerts.live import alert_publish_on_commit
 from apps.alerts.models import Alert, AlertStatus
 from apps.alerts.services.audit_events import alert_audit
 from apps.audit.services import actor_for
@@ -42,6 +43,7 @@ def alert_acknowledge(*, alert_id: int, user: User, comment: str) -> Alert:
             comment=text,
             acknowledged_at=alert.acknowledged_at,
         )
+        alert_publish_on_commit(alert, "acknowledged")
     return alert
 
 

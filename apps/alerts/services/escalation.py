@@ -19,6 +19,7 @@ from apps.alerts.escalation_policy import (
     next_escalation_at,
     renotify_due_before,
 )
+from apps.alerts.live import alert_publish_on_commit
 from apps.alerts.models import Alert, AlertStatus
 from apps.alerts.policy import policy_current
 from apps.alerts.services.audit_events import alert_audit
@@ -83,6 +84,7 @@ def _escalate_one(alert_id: int, now: datetime, policy: AlertPolicy) -> bool:
         escalated_to=list(targets),
         unacknowledged_minutes=round((now - alert.opened_at).total_seconds() / 60, 1),
     )
+    alert_publish_on_commit(alert, "updated")  # its tier and notified targets changed
     return True
 
 

@@ -26,6 +26,7 @@ from apps.alerts.escalation_policy import (
     severity_at_least_low,
     severity_rank,
 )
+from apps.alerts.live import alert_publish_on_commit
 from apps.alerts.models import ACTIVE_STATUSES, Alert, AlertStatus, Notification
 from apps.alerts.policy import policy_current
 from apps.alerts.services.audit_events import alert_audit_entry, audit_trail_of
@@ -122,6 +123,7 @@ def _insert_or_locked(cycle: _Cycle, reading: LimitReading) -> Alert | None:
     if cycle.policy.counts_alerts:
         cycle.notifications.append(compliance_signal_row(alert, message_payload(alert)))
     cycle.audit(alert, "risk_limit_breach", "alert_generated", notified=list(targets))
+    alert_publish_on_commit(alert, "opened")
     return None
 
 
@@ -203,6 +205,7 @@ def _update(cycle: _Cycle, alert: Alert, reading: LimitReading) -> None:
         direction="up" if rising else "down",
         reopened=reopened,
     )
+    alert_publish_on_commit(alert, "updated")
 
 
 def _raise(cycle: _Cycle, alert: Alert, severity: str) -> bool:
@@ -230,3 +233,4 @@ def _resolve(cycle: _Cycle, alert: Alert, reading: LimitReading) -> None:
     alert.save()
     cycle.result.resolved.append(alert.pk)
     cycle.audit(alert, "alert_resolved", "alert_resolved")
+    alert_publish_on_commit(alert, "resolved")

@@ -11,6 +11,7 @@ from apps.alerts.services import notification_enqueue
 from apps.audit.hashing import normalize_payload
 from apps.audit.services import audit_record
 from apps.breaker.config import emergency_targets
+from apps.breaker.live import breaker_publish_on_commit
 from apps.breaker.models import BreakerState, CircuitBreaker, LiquidationPlan
 from apps.breaker.services.common import (
     breaker_payload,
@@ -65,6 +66,7 @@ def breaker_open(breaker: CircuitBreaker, trip: Trip, now: datetime) -> Liquidat
                  correlation_id=trip.correlation_id, level="critical")  # fmt: skip
     _notify(breaker, "circuit_breaker_tripped", "critical", payload)
     trip_count_after_commit(trip.reason)
+    breaker_publish_on_commit(breaker)
     return plan
 
 
@@ -95,4 +97,5 @@ def breaker_close(
     audit_record(event_type=f"circuit_breaker_{kind}", actor=actor, payload=payload,
                  correlation_id=correlation_id, level="warn")  # fmt: skip
     _notify(breaker, f"circuit_breaker_{kind}", "high", payload)
+    breaker_publish_on_commit(breaker)
     return cancelled

@@ -7,7 +7,6 @@ symbols whose balances, positions or orders moved (or that are due for a periodi
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -15,9 +14,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from apps.venues.connectors.base import ErrorKind, Pulled, SourceError
+from apps.venues.connectors.base import Pulled, SourceError
 from apps.venues.connectors.binance import BinanceConnector
 from apps.venues.connectors.calls import Policy
+from apps.venues.connectors.credentials import account_credentials, env_credentials
 from apps.venues.connectors.custodian import CustodianClient
 from apps.venues.connectors.ratelimit import RateLimiter
 from apps.venues.connectors.source_circuit import CircuitBreaker
@@ -83,12 +83,9 @@ def _timed(
     return Outcome(endpoint, account, tag, pulled, error, (time.perf_counter() - started) * 1000)
 
 
-def _credentials(*names: str) -> tuple[str, str]:
-    """Secrets are read from the environment at call time and never leave this process."""
-    key_env = names[0]
-    if not key_env or not os.environ.get(key_env):
-        raise SourceError(ErrorKind.AUTH, f"environment variable {key_env or '(none)'} is not set")
-    return os.environ[key_env], os.environ.get(names[1], "") if len(names) > 1 and names[1] else ""
+def _credentials(plan: VenuePlan, acct: AccountPlan) -> tuple[str, str]:
+    """Secrets are read at call time and never leave this process."""
+    return account_credentials(plan.name, acct.label, acct.api_key_env, acct.api_secret_env)
 
 
 class _Wave:
@@ -117,12 +114,13 @@ class _Wave:
 def _account_calls(
     wave: _Wave,
     conn: BinanceConnector,
+    plan: VenuePlan,
     acct: AccountPlan,
     instruments: list[InstrumentRef],
     batched: bool,
 ) -> None:
     try:
-        creds = _credentials(acct.api_key_env, acct.api_secret_env)
+        creds = _credentials(plan, acct)
     except SourceError as exc:
         wave.failed("balances", acct.label, exc)
         return
@@ -203,7 +201,7 @@ def _fills_calls(
     mine = [o for o in first if o.account == acct.label]
     if not mine or any(o.error for o in mine):
         return  # the snapshot will not be stored; its fills are read next time
-    creds = _credentials(acct.api_key_env, acct.api_secret_env)
+    creds = _credentials(plan, acct)
     kind = "spot" if acct.market == "spot" else "perpetual"
     symbols = [i for i in instruments if i.kind == kind]
     for symbol, since in fills_due(plan, acct, mine, symbols):
@@ -235,7 +233,7 @@ def _fee_credentials(plan: VenuePlan) -> dict[str, tuple[str, str]]:
         if acct.market in found:
             continue
         try:
-            found[acct.market] = _credentials(acct.api_key_env, acct.api_secret_env)
+            found[acct.market] = _credentials(plan, acct)
         except SourceError:
             continue  # that account's own calls report the missing secret
     return found
@@ -268,7 +266,7 @@ def pull_exchange(plan: VenuePlan, pool: Executor) -> Harvest:
     first = _Wave(pool)
     batched = _batched(plan)
     for acct in plan.accounts:
-        _account_calls(first, conn, acct, harvest.instruments, batched)
+        _account_calls(first, conn, plan, acct, harvest.instruments, batched)
     _market_calls(first, conn, plan, harvest.instruments, batched)
     stage_one = first.results()
     second = _Wave(pool)
@@ -295,7 +293,7 @@ def pull_custodian(plan: VenuePlan, pool: Executor) -> Harvest:
         return harvest
     acct = plan.accounts[0]
     try:
-        api_key, _ = _credentials(plan.api_key_env)
+        api_key, _ = env_credentials(plan.api_key_env)
     except SourceError as exc:
         harvest.outcomes.append(Outcome("master_balances", acct.label, (), None, exc, 0.0))
         return harvest

@@ -22,7 +22,7 @@ T0 = datetime(2030, 1, 2, 9, 0, tzinfo=UTC)
 
 
 def _signal_count() -> float:
-    labels = {"severity": "critical", "alert_type": "position_limit_long", "asset": "BTC-USD"}
+    labels = {"severity": "critical", "breach_type": "position_limit_long"}
     return float(risk_alert_generated.labels(**labels)._value.get())
 
 

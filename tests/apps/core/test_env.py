@@ -70,7 +70,7 @@ def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
         ),
         (
             {"EXCHANGE_API_KEYS": "{not json"},
-            'environment: EXCHANGE_API_KEYS: must be a JSON object of strings, got "<not JSON>"',
+            'environment: EXCHANGE_API_KEYS: must be a JSON object, got "<not JSON>"',
         ),
         (
             {"ALERT_RETENTION_DAYS": "0"},
@@ -107,5 +107,5 @@ def test_it_reads_defaults_when_variables_are_unset():
     env = Env({})
     assert env.integer("RISK_CHECK_INTERVAL_SECONDS", 5) == 5
     assert env.flag("CIRCUIT_BREAKER_ENABLED", True) is True
-    assert env.json_str_map("EXCHANGE_API_KEYS") == {}
+    assert env.json_object("EXCHANGE_API_KEYS") == {}
     assert env.problems == []

@@ -39,11 +39,37 @@ def test_it_refuses_any_other_method_without_a_token(grpc_channel):
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-def test_it_lists_only_the_services_it_serves_in_reflection(grpc_channel):
+def test_it_lists_the_registered_services_in_reflection(grpc_channel):
     from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
     stub = reflection_pb2_grpc.ServerReflectionStub(grpc_channel)
     request = reflection_pb2.ServerReflectionRequest(list_services="")
     [response] = list(stub.ServerReflectionInfo(iter([request]), timeout=5))
     names = {s.name for s in response.list_services_response.service}
-    assert names == {"grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}
+    assert names == {
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+        "riskmonitor.v1.RiskMonitoringService",
+        "riskmonitor.v1.AlertManagementService",
+    }
+
+
+@pytest.mark.parametrize(
+    "service", ["riskmonitor.v1.RiskMonitoringService", "riskmonitor.v1.AlertManagementService"]
+)
+def test_it_reports_each_product_service_serving(grpc_channel, service):
+    stub = health_pb2_grpc.HealthStub(grpc_channel)
+    response = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+    assert response.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_it_reports_not_serving_once_shutting_down():
+    port = _free_port()
+    server = build_server(port)
+    server.start()
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        server.health.enter_graceful_shutdown()
+        response = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+    server.stop(grace=0)
+    assert response.status == health_pb2.HealthCheckResponse.NOT_SERVING

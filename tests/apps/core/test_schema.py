@@ -16,6 +16,8 @@ SCHEMA_DOCUMENT = ("/api/v1/schema", "get")
 # Open to load balancers by design: it answers 200 or 503, never a 4xx.
 PUBLIC_OPERATIONS = {("/health", "get")}
 FREE_FORM = {
+    # An alert history event's details are its audit event's payload, whatever the event type.
+    "AlertHistoryEventOutput.details",
     # The configuration summary mirrors settings.RISK_MONITOR: a value per setting, of its type.
     "SystemStatus.configuration",
     # What-if's full assessment after the trades: the engine's whole output document, as the

@@ -10,7 +10,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from apps.limits.evaluation import StaleSource
-from apps.limits.gauges import limit_gauges_set
+from apps.limits.gauges import compliance_gauges_set, limit_gauges_set
 from apps.limits.models import Limit
 from apps.limits.readings import EvaluationContext
 from apps.limits.services import limits_check
@@ -136,7 +136,8 @@ def test_it_checks_enabled_limits_and_their_gauges_mirror_the_readings(
         portfolio_id=portfolio.pk, figures=_figures(15.0),
         stale_sources=[StaleSource("exchange-1:balances", 900.0)], context=context,
     )  # fmt: skip
-    limit_gauges_set(readings)  # the monitoring cycle's after-commit step
+    limit_gauges_set(readings)  # the monitoring cycle's after-commit steps
+    compliance_gauges_set(readings)
 
     keys = {r.limit_key for r in readings}
     assert "position_limits.BTC-USD.max_long_notional" not in keys
@@ -146,9 +147,9 @@ def test_it_checks_enabled_limits_and_their_gauges_mirror_the_readings(
     assert gauge("risk_limit_utilization", labels) == 1.5
     assert (
         gauge("risk_compliance_status", {"mandate": "position_limit_long", "symbol": "BTC-USD"})
-        == 0
+        == 2  # breach: utilization 1.5 is critical
     )
-    assert gauge("risk_compliance_status", {"mandate": "delta_limit", "symbol": "ETH"}) == 1
+    assert gauge("risk_compliance_status", {"mandate": "delta_limit", "symbol": "ETH"}) == 0
     assert gauge("risk_limit_utilization", {"limit_type": "data_staleness",
                                             "symbol": "exchange-1:balances"}) == 3.0  # fmt: skip
 

@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY
 
 from apps.alerts.models import Alert
 from apps.audit.models import AuditEvent
+from apps.core.live import seq_current
 from apps.limits.models import Limit
 from apps.limits.services import limits_load_from_config
 from apps.monitoring.cycle import portfolio_cycle_run
@@ -78,8 +79,10 @@ def test_it_pushes_the_headline_to_the_group_after_commit(
     for callback in callbacks:
         callback()
     message = async_to_sync(layer.receive)(channel)
-    assert message["type"] == "risk.update"
-    assert message["seq"] == snapshot.pk
+    assert (message["type"], message["event"]) == ("live.event", "risk.update")
+    assert message["portfolio_id"] == book.portfolio.pk
+    assert message["seq"] == seq_current([book.portfolio.pk])[book.portfolio.pk]
+    assert message["data"]["snapshot_id"] == snapshot.pk
     assert message["data"]["equity"] == snapshot.equity
     async_to_sync(layer.group_discard)("risk.updates", channel)
 

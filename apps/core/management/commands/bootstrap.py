@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from apps.core.bootstrap import bootstrap_loaders
+from apps.core.firstrun import addresses_line, login_line, login_save
 from apps.core.roles import RISK_OFFICER
 from apps.core.services import role_user_create
 
@@ -23,23 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for loader in bootstrap_loaders().values():
             self.stdout.write(loader())
-        url = f"http://127.0.0.1:{settings.RISK_MONITOR['PORT']}"
-        self.stdout.write(f"\nRisk Monitor ({settings.MODE} mode): {url}  (admin: {url}/admin/)")
-        self.stdout.write(self._login_hint())
+        _first_login_create()
+        self.stdout.write(f"\n{addresses_line()}")
+        self.stdout.write(login_line())
 
-    def _login_hint(self) -> str:
-        users = get_user_model().objects
-        if settings.DEBUG and not users.exists():
-            password = secrets.token_urlsafe(12)
-            role_user_create(username=DEMO_USER, role=RISK_OFFICER, password=password)
-            credentials = settings.VAR_DIR / "first-run-login.txt"
-            credentials.write_text(f"{DEMO_USER} {password}\n")
-            credentials.chmod(0o600)
-            return (
-                f"Log in as {DEMO_USER} / {password} (a risk officer; also saved in "
-                f"var/first-run-login.txt)"
-            )
-        return (
-            "Log in with your user; create one with: .venv/bin/python manage.py "
-            "create_role_user NAME --role risk_officer"
-        )
+
+def _first_login_create() -> None:
+    """On a development run with no user at all, a risk officer with a fresh password."""
+    if settings.DEBUG and not get_user_model().objects.exists():
+        password = secrets.token_urlsafe(12)
+        role_user_create(username=DEMO_USER, role=RISK_OFFICER, password=password)
+        login_save(DEMO_USER, password)

@@ -1,5 +1,8 @@
 """``manage.py run_embedded``: the whole system in one process, for a first run with nothing but
-Python: web (daphne), the in-process scheduler, the gRPC server and the venue simulators."""
+Python: web (daphne), the in-process scheduler, the gRPC server and the venue simulators.
+
+It lives in the monitoring app because, once the first risk snapshot is stored, it prints the
+addresses and the login again: by then the start-up lines have scrolled away."""
 
 from __future__ import annotations
 
@@ -7,13 +10,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.core.firstrun import live_banner
 from apps.core.scheduler import InProcessScheduler
+from apps.risk.selectors.snapshots import latest_snapshot
 
 # (command, --name for exchanges: the custodian serves the scenario's one custodian, port)
 SIMULATORS = (
@@ -21,6 +28,7 @@ SIMULATORS = (
     ("exchange", "exchange-2", 9102),
     ("custodian", None, 9201),
 )
+FIRST_SNAPSHOT_POLL_SECONDS = 1.0
 
 
 class Command(BaseCommand):
@@ -42,11 +50,14 @@ class Command(BaseCommand):
         children = [] if options["no_simulators"] else _start_simulators(_scenario(options))
         scheduler = InProcessScheduler()
         grpc_server = None
+        stopping = threading.Event()
         try:
             grpc_server = _start_grpc()
             scheduler.start()
+            _announce_when_live(stopping, self.stdout.write)
             _serve_web(options["host"], options["port"])
         finally:
+            stopping.set()
             scheduler.stop()
             if grpc_server is not None:
                 grpc_server.stop(grace=2)
@@ -90,6 +101,24 @@ def _start_grpc() -> Any:
     server = build_server(settings.RISK_MONITOR["GRPC_PORT"])
     server.start()
     return server
+
+
+def _announce_when_live(stopping: threading.Event, write: Any) -> None:
+    """Prints the banner once, when the first snapshot exists (now, if one already does)."""
+
+    def wait_and_print() -> None:
+        from django.db import connection
+
+        try:
+            while not stopping.wait(FIRST_SNAPSHOT_POLL_SECONDS):
+                snapshot = latest_snapshot()
+                if snapshot is not None:
+                    write(live_banner(snapshot.as_of.astimezone(UTC).strftime("%H:%M:%S")))
+                    return
+        finally:
+            connection.close()
+
+    threading.Thread(target=wait_and_print, name="first-snapshot-banner", daemon=True).start()
 
 
 def _serve_web(host: str, port: int) -> None:

@@ -1,0 +1,1 @@
+"""Reads behind the dashboard's REST doors, one module per chart."""
