@@ -33,17 +33,19 @@ from apps.alerts.selectors import (
 )
 from apps.alerts.services import alert_acknowledge
 from apps.core.errors import error_responses
+from apps.core.openapi import NOT_BLANK
 from apps.core.pagination import PageOutputSerializer, PageQuerySerializer, page_of
+from apps.core.params import BodyInput
 from apps.core.permissions import HasPermission, request_user
 from apps.limits.kinds import BREACH_TYPES
 
-_ALERT_ID = re.compile(r"^(?:alert-)?(\d{1,18})$")
-# What the service asks of a comment: a character that is not a space (Python's notion, spelled
-# out so the schema's ECMA-262 regex means the same), and no NUL anywhere.
-_NOT_SPACE = (
-    r"[^\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-)
-COMMENT_PATTERN = rf"^[^\x00]*{_NOT_SPACE}[^\x00]*$"
+_ALERT_ID = re.compile(r"(?:alert-)?([0-9]{1,18})")
+ALERT_ID_SCHEMA = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+        {"type": "string", "pattern": "^(?:alert-)?[0-9]{1,18}$"},
+    ]
+}
 
 
 class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
@@ -51,7 +53,9 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
     portfolio_id = serializers.IntegerField(read_only=True)
     limit_id = serializers.IntegerField(read_only=True)
     limit = serializers.FloatField(source="limit_value", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField[Any](
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Alert
@@ -64,12 +68,12 @@ class AlertOutputSerializer(serializers.ModelSerializer[Alert]):
         )  # fmt: skip
 
 
-@extend_schema_field({"type": "string", "pattern": _ALERT_ID.pattern})
+@extend_schema_field(ALERT_ID_SCHEMA)
 class AlertIdField(serializers.Field[int, Any, Any, Any]):
     """Accepts 12 or "alert-12"."""
 
     def to_internal_value(self, data: Any) -> int:
-        match = _ALERT_ID.match(str(data)) if isinstance(data, int | str) else None
+        match = _ALERT_ID.fullmatch(str(data)) if isinstance(data, int | str) else None
         if match is None or isinstance(data, bool):
             raise serializers.ValidationError('must be an alert id: 12 or "alert-12"')
         return int(match.group(1))
@@ -175,13 +179,13 @@ class AlertHistoryApi(APIView):
 class AlertAcknowledgeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.acknowledge_alert")]
 
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
+    class InputSerializer(BodyInput):
         alert_id = AlertIdField()
-        comment = serializers.RegexField(COMMENT_PATTERN, max_length=2000, trim_whitespace=False)
+        comment = serializers.RegexField(NOT_BLANK, max_length=2000)
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: AlertOutputSerializer, **error_responses(400, 404)},
+        responses={200: AlertOutputSerializer, **error_responses(404, 409)},
     )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)

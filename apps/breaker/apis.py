@@ -17,6 +17,8 @@ from apps.breaker.models import CircuitBreaker, LiquidationPlan, LiquidationStep
 from apps.breaker.selectors import breaker_of, plan_current, portfolio_find, switches
 from apps.breaker.services import breaker_reset, breaker_trip, plan_approve
 from apps.core.errors import Conflict, error_responses
+from apps.core.openapi import NOT_BLANK
+from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 from apps.positions.models import Portfolio
 
@@ -35,7 +37,9 @@ class StepOutputSerializer(serializers.ModelSerializer[LiquidationStep]):
 
 
 class PlanOutputSerializer(serializers.ModelSerializer[LiquidationPlan]):
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    approved_by = serializers.CharField(
+        source="approved_by.username", read_only=True, default=None, allow_null=True
+    )
     steps = StepOutputSerializer(many=True, read_only=True)
     skipped = serializers.SerializerMethodField()
 
@@ -97,13 +101,15 @@ class CircuitBreakerApi(APIView):
         perm = "core.view_risk" if self.request.method == "GET" else "core.operate_circuit_breaker"
         return [IsAuthenticated(), HasPermission.of(perm)()]
 
-    class BreakerQuerySerializer(serializers.Serializer[dict[str, Any]]):
-        portfolio = serializers.CharField(max_length=64, required=False)
+    class BreakerQuerySerializer(QueryParams):
+        portfolio = serializers.CharField(max_length=64, required=False, trim_whitespace=False)
 
-    class BreakerInputSerializer(serializers.Serializer[dict[str, Any]]):
+    class BreakerInputSerializer(BodyInput):
         action = serializers.ChoiceField(choices=("trip", "reset"))
-        reason = serializers.CharField(max_length=2000)
-        portfolio = serializers.CharField(max_length=64, required=False)
+        reason = serializers.RegexField(
+            NOT_BLANK, max_length=2000, error_messages={"invalid": "must not be blank: say why"}
+        )
+        portfolio = serializers.CharField(max_length=64, required=False, trim_whitespace=False)
 
     @extend_schema(
         parameters=[BreakerQuerySerializer],

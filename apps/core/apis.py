@@ -6,7 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -14,7 +20,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.errors import error_document, error_responses
+from apps.core.errors import error_document
 from apps.core.metrics import metrics_exposition
 from apps.core.permissions import HasPermission
 from apps.core.selectors import health_get, system_status_get
@@ -58,13 +64,14 @@ class SystemStatusOutput(serializers.Serializer[dict[str, Any]]):
     configuration = serializers.DictField()
 
 
-@extend_schema(responses={200: SystemStatusOutput, **error_responses()})
+@extend_schema(responses={200: SystemStatusOutput})
 @api_view(["GET"])
+@permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])
 def system_status(request: Request) -> Response:
     return Response(SystemStatusOutput(system_status_get()).data)
 
 
-@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR, **error_responses()})
+@extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
 @api_view(["GET"])
 @authentication_classes([TokenAuthentication, SessionAuthentication])
 @permission_classes([IsAuthenticated, HasPermission.of("core.view_risk")])
@@ -73,6 +80,12 @@ def metrics(request: Request) -> HttpResponse:
     every process's series (web, workers) and the database-backed readers (docs/metrics.md)."""
     body, content_type = metrics_exposition()
     return HttpResponse(body, content_type=content_type)
+
+
+@extend_schema_view(get=extend_schema(exclude=True))
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI document. Served, not listed in itself: its ?format= and ?lang= are
+    drf-spectacular's (lenient: an empty one means the default), not a door of the product."""
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -31,6 +31,22 @@ class Conflict(exceptions.APIException):
     default_detail = "conflict with the current state"
     default_code = "conflict"
 
+    def __init__(self, detail: str | None = None, fields: FieldErrors | None = None) -> None:
+        super().__init__(detail)
+        # The input that does not fit (e.g. a value of the wrong sign for the stored limit).
+        self.fields = fields or {}
+
+
+class StateConflict(DjangoValidationError):
+    """A service's refusal of input that is well formed but does not fit the current state (an
+    alert already resolved): HTTP 409 naming the field. A Django ValidationError, so the admin
+    shows it like any other refusal."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__({field: [reason]})
+        self.field = field
+        self.reason = reason
+
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: DRF's status and headers, our body."""
@@ -48,7 +64,7 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
         fields = field_errors(exc.detail)
         message = "invalid input: " + ", ".join(fields) if fields else "invalid input"
         return error_document(code, message, fields)
-    return error_document(code, _text(exc.detail), {})
+    return error_document(code, _text(exc.detail), getattr(exc, "fields", {}))
 
 
 def error_document(code: str, message: str, fields: FieldErrors) -> dict[str, Any]:
@@ -77,6 +93,8 @@ def _flatten(detail: Any, name: str) -> Iterator[tuple[str, list[str]]]:
 
 def _as_api_exception(exc: Exception) -> Exception:
     """Django's own exceptions as DRF's, keeping their message (DRF's default drops it)."""
+    if isinstance(exc, StateConflict):
+        return Conflict(f"{exc.field}: {exc.reason}", fields={exc.field: [exc.reason]})
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return exceptions.ValidationError(detail)
@@ -110,18 +128,21 @@ class ErrorOutputSerializer(serializers.Serializer[dict[str, Any]]):
     error = _ErrorSerializer()
 
 
-_MEANING = {
+MEANING = {
     400: "invalid input: each bad field and why",
-    403: "not logged in, or missing the permission",
+    401: "no credentials, or credentials that are not valid (see WWW-Authenticate)",
+    403: "authenticated, but the role lacks the permission (or the session its CSRF token)",
     404: "no such object",
     409: "conflict with the current state",
+    415: "the body is not JSON",
 }
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """``extend_schema(responses={200: ..., **error_responses(400, 404)})``; 403 always, as
-    every door but /health needs a permission."""
+    """``extend_schema(responses={200: ..., **error_responses(404, 409)})``: the refusals only
+    this operation gives. 401, 403, 400 and the path's 404 come from what the view is
+    (``apps.core.openapi.AutoSchema``); naming them here too is harmless."""
     return {
-        code: OpenApiResponse(ErrorOutputSerializer, description=_MEANING[code])
-        for code in sorted({403, *statuses})
+        code: OpenApiResponse(ErrorOutputSerializer, description=MEANING[code])
+        for code in sorted(statuses)
     }

@@ -12,36 +12,16 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
+from apps.core.params import QueryParams
+
 MAX_PAGE: Final = 1_000_000
 MAX_PAGE_SIZE: Final = 500
 DEFAULT_PAGE_SIZE: Final = 50
 
 
-class StrictQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    """Query parameters where a given parameter must have one value: ``?severity=`` or
-    ``?page=1&page=2`` is a 400 naming it (DRF would treat the first as absent and take the
-    last of the second), so a broken client is told, not ignored."""
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        names: list[str] = [str(name) for name in self.fields]
-        blank: dict[str, Any] = {
-            name: ["must not be empty: leave the parameter out instead"]
-            for name in names
-            if hasattr(data, "get") and data.get(name) == ""
-        }
-        blank |= {
-            name: ["give it once"]
-            for name in names
-            if hasattr(data, "getlist") and len(data.getlist(name)) > 1
-        }
-        try:
-            value: dict[str, Any] = super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            detail = error.detail if isinstance(error.detail, dict) else {}
-            raise serializers.ValidationError({**detail, **blank}) from None
-        if blank:
-            raise serializers.ValidationError(blank)
-        return value
+class StrictQuerySerializer(QueryParams):
+    """Query parameters where a given parameter must have a value (``?severity=`` is a 400
+    naming it; DRF would treat it as absent) and is given once: apps.core.params.QueryParams."""
 
 
 class PageQuerySerializer(StrictQuerySerializer):

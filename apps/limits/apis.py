@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
 from drf_spectacular.types import OpenApiTypes
@@ -17,12 +17,16 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict, error_responses
+from apps.core.openapi import NOT_BLANK, DecimalTextField
+from apps.core.params import BodyInput, QueryParams
 from apps.core.permissions import HasPermission, request_user
 from apps.limits import services
 from apps.limits.errors import (
     FourEyesViolation,
     LimitError,
     LimitInputError,
+    LimitNotFound,
+    LimitStateConflict,
     NotAllowed,
     RequestConflict,
     RequestNotFound,
@@ -37,9 +41,11 @@ from apps.limits.validation import decimal_text
 def refusal(exc: LimitError) -> APIException:
     """The API error of a limit service's refusal (docs/limits.md)."""
     match exc:
+        case LimitStateConflict():
+            return Conflict(str(exc), fields={exc.field: [exc.reason]})
         case LimitInputError():
             return ValidationError({exc.field: [exc.reason]})
-        case RequestNotFound():
+        case RequestNotFound() | LimitNotFound():
             return NotFound(str(exc))
         case FourEyesViolation() | NotAllowed():
             return PermissionDenied(str(exc))
@@ -118,14 +124,22 @@ class LimitCurrentOutput(serializers.Serializer[LimitCurrent]):
     readings = ReadingOutput(many=True)
 
 
+# Up to 18 digits before the point, 10 after (the stored precision), as text.
+VALUE_PATTERN = r"^-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,10})?$"
+# 0 < x <= 1 with up to 4 decimals, as text ("0.8", "0.0500", "1").
+FRACTION_PATTERN = (
+    r"^(?:0\.(?:[1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])|1(?:\.0{1,4})?)$"
+)
+
+
 class LimitsCurrentApi(APIView):
     """GET /api/v1/limits/current: every limit, its value and utilization, open requests."""
 
     permission_classes = [IsAuthenticated, HasPermission.of("core.view_risk")]
 
     @extend_schema_serializer(component_name="LimitsCurrentFilter")
-    class FilterSerializer(serializers.Serializer[dict[str, Any]]):
-        portfolio = serializers.IntegerField(required=False, min_value=1)
+    class FilterSerializer(QueryParams):
+        portfolio = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     @extend_schema_serializer(component_name="LimitsCurrent")
     class OutputSerializer(serializers.Serializer[LimitsCurrent]):
@@ -150,15 +164,28 @@ class LimitChangeProposeApi(APIView):
     permission_classes = [IsAuthenticated, HasPermission.of("core.propose_limit_change")]
 
     @extend_schema_serializer(component_name="LimitChangeProposal")
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
-        limit_key = serializers.CharField(required=False, max_length=200)
-        limit_id = serializers.IntegerField(required=False, min_value=1)
-        value = serializers.DecimalField(max_digits=28, decimal_places=10, required=False)
-        warn_at_utilization = serializers.DecimalField(
-            max_digits=6, decimal_places=4, required=False, allow_null=True
+    class InputSerializer(BodyInput):
+        # Exactly one of limit_key and limit_id (validate below).
+        openapi_constraints: ClassVar[dict[str, Any]] = {
+            "oneOf": [{"required": ["limit_key"]}, {"required": ["limit_id"]}]
+        }
+        limit_key = serializers.CharField(required=False, max_length=200, trim_whitespace=False)
+        limit_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+        value = DecimalTextField(
+            VALUE_PATTERN, meaning="a decimal number (up to 10 decimals)", required=False
+        )
+        warn_at_utilization = DecimalTextField(
+            FRACTION_PATTERN,
+            meaning="a fraction (0 < x <= 1, up to 4 decimals)",
+            required=False,
+            allow_null=True,
         )
         enabled = serializers.BooleanField(required=False)
-        reason = serializers.CharField(max_length=2000)
+        reason = serializers.RegexField(
+            NOT_BLANK,
+            max_length=2000,
+            error_messages={"invalid": "must not be blank: say why the limit should change"},
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("limit_key" in attrs) == ("limit_id" in attrs):
@@ -169,7 +196,7 @@ class LimitChangeProposeApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: ChangeRequestOutput, **error_responses(400, 409)},
+        responses={201: ChangeRequestOutput, **error_responses(404, 409)},
     )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
@@ -190,7 +217,7 @@ class LimitChangeProposeApi(APIView):
         return Response(ChangeRequestOutput(created).data, status=201)
 
 
-class DecisionInput(serializers.Serializer[dict[str, Any]]):
+class DecisionInput(BodyInput):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -16,6 +16,15 @@ class LimitInputError(LimitError):
         self.reason = reason
 
 
+class LimitStateConflict(LimitInputError):
+    """Input that does not fit the stored limit (HTTP 409): a value of the wrong sign for its
+    kind, past its paired limit, or no change at all. Names the field."""
+
+
+class LimitNotFound(LimitError):
+    """No limit with that key or id (HTTP 404)."""
+
+
 class RequestNotFound(LimitError):
     """No change request with that id (HTTP 404)."""
 

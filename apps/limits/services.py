@@ -17,6 +17,8 @@ from apps.audit.services import actor_for, audit_record, system_actor
 from apps.limits.errors import (
     FourEyesViolation,
     LimitInputError,
+    LimitNotFound,
+    LimitStateConflict,
     NotAllowed,
     RequestConflict,
     RequestNotFound,
@@ -68,10 +70,10 @@ def _limit_for_update(limit_key: str | None, limit_id: int | None) -> Limit:
     if limit is not None:
         return limit
     if limit_key in KEY_ALIASES:
-        raise LimitInputError("limit_key", f"{limit_key} is stored as {KEY_ALIASES[limit_key]}")
+        raise LimitNotFound(f"limit_key: {limit_key} is stored as {KEY_ALIASES[limit_key]}")
     if limit_key:
-        raise LimitInputError("limit_key", f"unknown limit key {limit_key!r}")
-    raise LimitInputError("limit_id", f"unknown limit id {limit_id}")
+        raise LimitNotFound(f"limit_key: unknown limit key {limit_key!r}")
+    raise LimitNotFound(f"limit_id: unknown limit id {limit_id}")
 
 
 def _notional_pair_check(limit: Limit, value: Decimal) -> None:
@@ -122,6 +124,15 @@ def _audit(request: LimitChangeRequest, event_type: str, actor: str) -> None:
     audit_record(event_type=event_type, actor=actor, payload=payload, level=level)
 
 
+def _fits_stored_limit(limit: Limit, value: Decimal) -> None:
+    """The value's sign rule and pair come from the stored limit's kind: a 409, not a 400."""
+    try:
+        value_check(kind=limit.kind, value=value)
+        _notional_pair_check(limit, value)
+    except LimitInputError as exc:
+        raise LimitStateConflict(exc.field, exc.reason) from None
+
+
 def limit_change_propose(
     *,
     proposer: User,
@@ -148,11 +159,10 @@ def limit_change_propose(
             limit.warn_at_utilization if warn_at_utilization is KEEP else warn_at_utilization
         )
         after_enabled = limit.enabled if enabled is None else enabled
-        value_check(kind=limit.kind, value=after_value)
         warn_at_check(after_warn)
+        _fits_stored_limit(limit, after_value)
         if limit_state(after_value, after_warn, after_enabled) == limit_state_of(limit):
-            raise LimitInputError("value", "the proposal changes nothing")
-        _notional_pair_check(limit, after_value)
+            raise LimitStateConflict("value", "the proposal changes nothing")
         for overdue in limit.change_requests.filter(
             status=RequestStatus.PROPOSED, expires_at__lte=now
         ):

@@ -3,16 +3,17 @@ hypothetical trades, nothing stored)."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import Any, ClassVar
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.errors import Conflict, error_responses
+from apps.core.params import BodyInput, PortfolioQuery
 from apps.core.permissions import HasPermission
 from apps.monitoring.whatif import TradeSpec, WhatIfRejected, what_if_assess
 from apps.positions.models import Portfolio
@@ -20,15 +21,18 @@ from apps.risk.selectors.snapshots import PortfolioNotFound, portfolio_resolve
 
 
 def _portfolio(request: Request) -> Portfolio:
+    """The ``?portfolio=`` of the request (PortfolioQuery); an unknown one is a 404."""
+    query = PortfolioQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
     try:
-        return portfolio_resolve(request.query_params.get("portfolio"))
+        return portfolio_resolve(query.validated_data.get("portfolio"))
     except PortfolioNotFound as error:
-        raise ValidationError({"portfolio": [str(error)]}) from error
+        raise NotFound(str(error)) from error
 
 
-def _finite(value: float) -> None:
-    if not math.isfinite(value):
-        raise serializers.ValidationError("must be a finite number")
+# Bounds that keep every figure finite; far beyond any real book (a trillion units or USD).
+MAX_AMOUNT = 1e12
+MAX_MULTIPLIER = 1e6
 
 
 @extend_schema_serializer(component_name="WhatIfChange")
@@ -57,45 +61,62 @@ class _HeadlineOutput(_ChangeOutput):
     equity_complete = serializers.BooleanField()
 
 
+@extend_schema_serializer(component_name="WhatIfTradeInput")
+class TradeInputSerializer(BodyInput):
+    # What validate() checks, for the schema: size not 0, and > 0 when side is given;
+    # price and multiplier > 0.
+    openapi_constraints: ClassVar[dict[str, Any]] = {
+        "allOf": [
+            {
+                "properties": {
+                    "size": {"not": {"enum": [0]}},
+                    "price": {"minimum": 0, "exclusiveMinimum": True},
+                    "multiplier": {"minimum": 0, "exclusiveMinimum": True},
+                }
+            },
+            {
+                "anyOf": [
+                    {"not": {"required": ["side"]}},
+                    {"properties": {"size": {"minimum": 0, "exclusiveMinimum": True}}},
+                ]
+            },
+        ]
+    }
+    venue = serializers.CharField(max_length=64, trim_whitespace=False)
+    account = serializers.CharField(max_length=64, trim_whitespace=False)
+    symbol = serializers.CharField(max_length=32, trim_whitespace=False)
+    side = serializers.ChoiceField(choices=["buy", "sell"], required=False)
+    size = serializers.FloatField(min_value=-MAX_AMOUNT, max_value=MAX_AMOUNT)
+    price = serializers.FloatField(required=False, max_value=MAX_AMOUNT)
+    kind = serializers.ChoiceField(choices=["spot", "perpetual"])
+    multiplier = serializers.FloatField(required=False, default=1.0, max_value=MAX_MULTIPLIER)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if attrs["size"] == 0:
+            errors["size"] = "must not be 0"
+        elif "side" in attrs and attrs["size"] < 0:
+            errors["size"] = "must be > 0 when side is given (side carries the sign)"
+        if attrs.get("price") is not None and attrs["price"] <= 0:
+            errors["price"] = "must be > 0"
+        if attrs["multiplier"] <= 0:
+            errors["multiplier"] = "must be > 0"
+        if errors:
+            raise serializers.ValidationError(errors)
+        if attrs.pop("side", None) == "sell":
+            attrs["size"] = -attrs["size"]
+        return attrs
+
+
 class WhatIfApi(APIView):
     permission_classes = [HasPermission.of("core.view_risk")]
 
-    @extend_schema_serializer(component_name="WhatIfTradeInput")
-    class TradeSerializer(serializers.Serializer[dict[str, Any]]):
-        venue = serializers.CharField(max_length=64)
-        account = serializers.CharField(max_length=64)
-        symbol = serializers.CharField(max_length=32)
-        side = serializers.ChoiceField(choices=["buy", "sell"], required=False)
-        size = serializers.FloatField(validators=[_finite])
-        price = serializers.FloatField(required=False, validators=[_finite])
-        kind = serializers.ChoiceField(choices=["spot", "perpetual"])
-        multiplier = serializers.FloatField(required=False, default=1.0, validators=[_finite])
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            errors: dict[str, str] = {}
-            if attrs["size"] == 0:
-                errors["size"] = "must not be 0"
-            elif "side" in attrs and attrs["size"] < 0:
-                errors["size"] = "must be > 0 when side is given (side carries the sign)"
-            if attrs.get("price") is not None and attrs["price"] <= 0:
-                errors["price"] = "must be > 0"
-            if attrs["multiplier"] <= 0:
-                errors["multiplier"] = "must be > 0"
-            if errors:
-                raise serializers.ValidationError(errors)
-            if attrs.pop("side", None) == "sell":
-                attrs["size"] = -attrs["size"]
-            return attrs
+    TradeSerializer = TradeInputSerializer
 
     @extend_schema_serializer(component_name="WhatIfInput")
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
-        # A plain list validated item by item below, so an error names trades[<i>].<field>.
-        trades = serializers.ListField(min_length=1, max_length=100)
-
-        def validate_trades(self, value: list[Any]) -> list[dict[str, Any]]:
-            serializer = WhatIfApi.TradeSerializer(data=value, many=True)
-            serializer.is_valid(raise_exception=True)
-            return list(serializer.validated_data)
+    class InputSerializer(BodyInput):
+        # Each item validated by TradeSerializer; an error names trades.<i>.<field>.
+        trades = serializers.ListField(child=TradeInputSerializer(), min_length=1, max_length=100)
 
     @extend_schema_serializer(component_name="WhatIfOutput")
     class OutputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -135,7 +156,11 @@ class WhatIfApi(APIView):
         limit_utilization = LimitUtilizationOutput()
         stale_sources = StaleSourceOutput(many=True)
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
+    @extend_schema(
+        parameters=[PortfolioQuery],
+        request=InputSerializer,
+        responses={200: OutputSerializer, **error_responses(404, 409)},
+    )
     def post(self, request: Request) -> Response:
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -144,5 +169,7 @@ class WhatIfApi(APIView):
         try:
             result = what_if_assess(portfolio_id=portfolio.pk, trades=trades)
         except WhatIfRejected as error:
-            raise ValidationError({error.field: [error.reason]}) from error
+            # The trades are well formed but do not fit the book (a symbol it does not hold,
+            # no mark to price at): a conflict with the current state, naming the field.
+            raise Conflict(str(error), fields={error.field: [error.reason]}) from error
         return Response(self.OutputSerializer({"portfolio": portfolio.name, **result}).data)

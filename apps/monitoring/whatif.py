@@ -23,7 +23,7 @@ KINDS = {"spot": Kind.SPOT, "perpetual": Kind.DERIVATIVE}
 
 
 class WhatIfRejected(ValueError):
-    """A trade the engine cannot value; `field` names the input (e.g. trades[0].price)."""
+    """A trade the engine cannot value; `field` names the input (e.g. trades.0.price)."""
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
@@ -76,7 +76,7 @@ def what_if_assess(*, portfolio_id: int, trades: list[TradeSpec]) -> dict[str, A
 
 
 def _trade(index: int, spec: TradeSpec, before: RiskAssessment, settings: RiskSettings) -> Trade:
-    where = f"trades[{index}]"
+    where = f"trades.{index}"
     try:
         symbol = canonical_symbol(spec.symbol, settings.asset_aliases)
     except ValueError as error:

@@ -10,12 +10,13 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import error_responses
+from apps.core.params import PortfolioQuery
 from apps.core.permissions import HasPermission
 from apps.positions.models import Portfolio
 from apps.risk.evaluation.config import risk_settings
@@ -31,15 +32,21 @@ from apps.risk.selectors.snapshots import (
     snapshot_history,
 )
 
-HISTORY_PATTERN = re.compile(r"^(\d{1,3})([hd])$")
-MAX_HISTORY = timedelta(days=31)
+# 1h to 744h (31 days) or 1d to 31d, digits without leading zeros: the schema's pattern is the
+# whole rule, so a value it allows is never refused.
+HISTORY_PATTERN = (
+    r"^(?:(?:[1-9]|[1-9][0-9]|[1-6][0-9][0-9]|7[0-3][0-9]|74[0-4])h|(?:[1-9]|[12][0-9]|3[01])d)$"
+)
 
 
 def _portfolio(request: Request) -> Portfolio:
+    """The ``?portfolio=`` of the request (PortfolioQuery); an unknown one is a 404."""
+    query = PortfolioQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
     try:
-        return portfolio_resolve(request.query_params.get("portfolio"))
+        return portfolio_resolve(query.validated_data.get("portfolio"))
     except PortfolioNotFound as error:
-        raise ValidationError({"portfolio": [str(error)]}) from error
+        raise NotFound(str(error)) from error
 
 
 def _latest(portfolio: Portfolio) -> RiskSnapshot:
@@ -48,6 +55,9 @@ def _latest(portfolio: Portfolio) -> RiskSnapshot:
         raise NotFound(f"no risk snapshot yet for portfolio {portfolio.name!r}")
     return snapshot
 
+
+# An unknown portfolio, or none with a snapshot yet.
+NOT_FOUND = error_responses(404)
 
 ZONES = ["green", "yellow", "red"]  # the Basel traffic light
 
@@ -153,7 +163,7 @@ class RiskStatusApi(_ViewRisk):
         stale_marks = serializers.ListField(child=serializers.CharField())
         flags = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: OutputSerializer, **error_responses(400, 404)})
+    @extend_schema(parameters=[PortfolioQuery], responses={200: OutputSerializer, **NOT_FOUND})
     def get(self, request: Request) -> Response:
         headline = snapshot_headline(_latest(_portfolio(request)))
         return Response(self.OutputSerializer(headline).data)
@@ -187,7 +197,7 @@ class PositionsSummaryApi(_ViewRisk):
         positions = PositionOutput(many=True)
         stale_sources = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: OutputSerializer, **error_responses(400, 404)})
+    @extend_schema(parameters=[PortfolioQuery], responses={200: OutputSerializer, **NOT_FOUND})
     def get(self, request: Request) -> Response:
         summary = positions_summary(_latest(_portfolio(request)))
         return Response(self.OutputSerializer(summary).data)
@@ -221,18 +231,22 @@ class HistoryPointOutput(serializers.Serializer[dict[str, Any]]):
 
 
 class PortfolioPnlApi(_ViewRisk):
-    class InputSerializer(serializers.Serializer[dict[str, Any]]):
-        history = serializers.CharField(required=False)
+    @extend_schema_serializer(component_name="PortfolioPnlQuery")
+    class InputSerializer(PortfolioQuery):
+        history = serializers.RegexField(
+            HISTORY_PATTERN,
+            required=False,
+            trim_whitespace=False,
+            help_text="the snapshots of this window too: <n>h up to 744h or <n>d up to 31d",
+            error_messages={"invalid": "expected <n>h (1 to 744) or <n>d (1 to 31), e.g. 24h"},
+        )
 
         def validate_history(self, value: str) -> timedelta:
-            match = HISTORY_PATTERN.match(value)
-            if match is None:
-                raise serializers.ValidationError("expected <n>h or <n>d, e.g. 24h")
-            amount, unit = int(match.group(1)), match.group(2)
-            span = timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
-            if not timedelta(0) < span <= MAX_HISTORY:
-                raise serializers.ValidationError("must be between 1h and 31d")
-            return span
+            # The validator's search lets "24h\n" through: "$" also matches before a newline.
+            if re.fullmatch(HISTORY_PATTERN, value) is None:
+                raise serializers.ValidationError("expected <n>h (1 to 744) or <n>d (1 to 31)")
+            amount = int(value[:-1])
+            return timedelta(hours=amount) if value.endswith("h") else timedelta(days=amount)
 
     @extend_schema_serializer(component_name="PortfolioPnl")
     class OutputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -258,7 +272,7 @@ class PortfolioPnlApi(_ViewRisk):
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: OutputSerializer, **error_responses(400, 404)},
+        responses={200: OutputSerializer, **NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=request.query_params)
@@ -312,7 +326,7 @@ class TraceOutputSerializer(serializers.Serializer[dict[str, Any]]):
 class RiskCalculationsDebugApi(APIView):
     permission_classes = [HasPermission.of("core.view_debug")]
 
-    @extend_schema(responses={200: TraceOutputSerializer, **error_responses(400, 404)})
+    @extend_schema(parameters=[PortfolioQuery], responses={200: TraceOutputSerializer, **NOT_FOUND})
     def get(self, request: Request) -> Response:
         portfolio = _portfolio(request)
         interval = risk_settings().trace_interval_seconds

@@ -11,6 +11,7 @@ from apps.alerts.live import alert_publish_on_commit
 from apps.alerts.models import Alert, AlertStatus
 from apps.alerts.services.audit_events import alert_audit
 from apps.audit.services import actor_for
+from apps.core.errors import StateConflict
 
 ACKNOWLEDGE_PERMISSION = "core.acknowledge_alert"
 COMMENT_MAX_LENGTH = 2000
@@ -59,7 +60,7 @@ def _comment_clean(comment: object) -> str:
 
 def _check_open(alert: Alert) -> None:
     if alert.status == AlertStatus.RESOLVED:
-        raise ValidationError({"alert_id": [f"{alert.public_id} is resolved"]})
+        raise StateConflict("alert_id", f"{alert.public_id} is resolved")
     if alert.status == AlertStatus.ACKNOWLEDGED:
         by = alert.acknowledged_by.get_username() if alert.acknowledged_by else "someone"
-        raise ValidationError({"alert_id": [f"{alert.public_id} is already acknowledged by {by}"]})
+        raise StateConflict("alert_id", f"{alert.public_id} is already acknowledged by {by}")

@@ -111,7 +111,7 @@ def test_it_refuses_to_acknowledge_twice(api_client_for: ClientFor, btc_alert: A
 
     again = client.post(ACKNOWLEDGE, {"alert_id": btc_alert.pk, "comment": "me too"}, format="json")
 
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "already acknowledged" in again.json()["error"]["fields"]["alert_id"][0]
 
 

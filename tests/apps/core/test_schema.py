@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-# POST /api/v1/risk/what-if is being moved to its own app; its schema comes with it.
-SKIPPED_OPERATIONS = {("/api/v1/risk/what-if", "post")}
+SKIPPED_OPERATIONS: set[tuple[str, str]] = set()
 # drf-spectacular's own view: its body is the OpenAPI document, free-form to this schema.
 SCHEMA_DOCUMENT = ("/api/v1/schema", "get")
 # Open to load balancers by design: it answers 200 or 503, never a 4xx.
@@ -21,6 +20,9 @@ FREE_FORM = {
     "AlertHistoryEventOutput.details",
     # The configuration summary mirrors settings.RISK_MONITOR: a value per setting, of its type.
     "SystemStatus.configuration",
+    # What-if's full assessment after the trades: the engine's whole output document, as the
+    # calculation trace holds it (its headline figures are typed in before/after/change).
+    "WhatIfOutput.figures",
     # The calculation trace's sections are the engine's inputs as it saw them (debug only).
     *(f"RiskCalculationTrace.{section}" for section in (
         "positions", "balances", "quotes", "marks_chosen", "history", "market", "params",
@@ -101,3 +103,50 @@ def test_it_describes_refusals_with_the_one_error_body(schema: dict[str, Any]) -
     assert bodies == {json.dumps({"$ref": "#/components/schemas/Error"})}
     error = schema["components"]["schemas"]["ErrorDetail"]
     assert set(error["properties"]) == {"code", "message", "fields"}
+
+
+def test_it_declares_401_with_its_scheme_and_403_wherever_authentication_is_needed(
+    schema: dict[str, Any],
+) -> None:
+    missing = []
+    for path, method, operation in operations(schema):
+        if (path, method) in PUBLIC_OPERATIONS:
+            assert not {"401", "403"} & set(operation["responses"])
+            continue
+        responses = operation["responses"]
+        if not {"401", "403"} <= set(responses):
+            missing.append(f"{method.upper()} {path}")
+            continue
+        header = responses["401"]["headers"]["WWW-Authenticate"]
+        assert header["required"] is True
+        assert header["schema"]["enum"] == ["Token"]
+    assert missing == []
+
+
+def test_it_declares_400_wherever_there_is_input_to_validate(schema: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if _has_input(operation) and "400" not in operation["responses"]
+    ]  # fmt: skip
+    assert missing == []
+
+
+def test_it_states_the_cross_field_rules_of_a_body(schema: dict[str, Any]) -> None:
+    proposal = schema["components"]["schemas"]["LimitChangeProposalRequest"]
+    assert proposal["oneOf"] == [{"required": ["limit_key"]}, {"required": ["limit_id"]}]
+    assert proposal["properties"]["warn_at_utilization"]["pattern"].startswith("^")
+
+
+def _has_input(operation: dict[str, Any]) -> bool:
+    query = any(p["in"] == "query" for p in operation.get("parameters", []))
+    return query or "requestBody" in operation
+
+
+def test_it_declares_415_wherever_there_is_a_body(schema: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if "requestBody" in operation and "415" not in operation["responses"]
+    ]
+    assert missing == []

@@ -186,42 +186,51 @@ def test_it_proposes_by_limit_id_and_can_disable_a_limit(officers: tuple[Any, An
     assert Limit.objects.get(pk=limit.pk).enabled is False
 
 
+# 400: wrong whatever the limits are; 409: does not fit the stored limit (its kind's sign
+# rule, its paired limit, no change); 404: no such limit.
 @pytest.mark.parametrize(
-    ("body", "field", "reason"),
+    ("body", "status", "field", "reason"),
     [
-        ({"limit_key": "position_limits.DOGE-USD.max_long"}, "limit_key", "unknown limit key"),
-        ({"limit_key": "portfolio_limits.max_daily_loss", "value": "400000"}, "limit_key",
+        ({"limit_key": "position_limits.DOGE-USD.max_long"}, 404, None, "unknown limit key"),
+        ({"limit_key": "portfolio_limits.max_daily_loss", "value": "400000"}, 404, None,
          "drawdown_limits.daily_loss"),
-        ({"value": "0"}, "value", "must be a positive number"),
-        ({"value": "-12"}, "value", "must be a positive number"),
-        ({"limit_key": "position_limits.BTC-USD.max_short", "value": "5"}, "value",
+        ({"value": "0"}, 409, "value", "must be a positive number"),
+        ({"value": "-12"}, 409, "value", "must be a positive number"),
+        ({"limit_key": "position_limits.BTC-USD.max_short", "value": "5"}, 409, "value",
          "must be a negative number"),
-        ({"limit_key": "drawdown_limits.daily_loss", "value": "500000"}, "value",
+        ({"limit_key": "drawdown_limits.daily_loss", "value": "500000"}, 409, "value",
          "must be a negative number"),
-        ({"limit_key": "drawdown_limits.max_drawdown", "value": "-1.5"}, "value",
+        ({"limit_key": "drawdown_limits.max_drawdown", "value": "-1.5"}, 409, "value",
          "must be a negative fraction"),
-        ({"limit_key": "position_limits.BTC-USD.concentration_limit", "value": "1.2"}, "value",
-         "must be a fraction"),
-        ({"limit_key": "operational_limits.position_staleness_minutes", "value": "2.5"}, "value",
-         "must be a positive whole number"),
-        ({"limit_key": "notional_limits.per_symbol", "value": "20000000"}, "value",
+        ({"limit_key": "position_limits.BTC-USD.concentration_limit", "value": "1.2"}, 409,
+         "value", "must be a fraction"),
+        ({"limit_key": "operational_limits.position_staleness_minutes", "value": "2.5"}, 409,
+         "value", "must be a positive whole number"),
+        ({"limit_key": "notional_limits.per_symbol", "value": "20000000"}, 409, "value",
          "must not be above notional_limits.total_portfolio"),
-        ({"warn_at_utilization": "1.5"}, "warn_at_utilization", "fraction"),
-        ({"value": "ten"}, "value", "valid number"),
-        ({"value": "10"}, "value", "changes nothing"),
-        ({"reason": ""}, "reason", "blank"),
-        ({"limit_id": 1}, "limit_key", "exactly one of limit_key and limit_id"),
+        ({"value": "10"}, 409, "value", "changes nothing"),
+        ({"warn_at_utilization": "1.5"}, 400, "warn_at_utilization", "fraction"),
+        ({"warn_at_utilization": 0.9}, 400, "warn_at_utilization", "as text"),
+        ({"value": "ten"}, 400, "value", "a decimal number (up to 10 decimals), as text"),
+        ({"value": 12}, 400, "value", "a decimal number (up to 10 decimals), as text"),
+        ({"enabled": 0}, 400, "enabled", "JSON boolean"),
+        ({"reason": ""}, 400, "reason", "blank"),
+        ({"reason": "   "}, 400, "reason", "blank"),
+        ({"limit_id": 1}, 400, "limit_key", "exactly one of limit_key and limit_id"),
     ],
 )  # fmt: skip
 def test_it_refuses_bad_input_naming_the_field(
-    officers: tuple[Any, Any], body: dict[str, object], field: str, reason: str
+    officers: tuple[Any, Any], body: dict[str, object], status: int, field: str | None, reason: str
 ) -> None:
     response = _propose(officers[0], **body)
 
-    assert response.status_code == 400, response.json()
-    errors = response.json()["error"]["fields"]
-    assert list(errors) == [field]
-    assert reason in " ".join(errors[field])
+    assert response.status_code == status, response.json()
+    error = response.json()["error"]
+    if field is None:
+        assert reason in error["message"]
+    else:
+        assert list(error["fields"]) == [field]
+        assert reason in " ".join(error["fields"][field])
     assert not LimitChangeRequest.objects.exists()
     assert not AuditEvent.objects.filter(event_type__startswith="limit_change").exists()
 

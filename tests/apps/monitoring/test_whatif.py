@@ -78,8 +78,9 @@ def test_it_refuses_a_symbol_not_in_the_book(book: Book, api_client_for: Client)
     trade = {"venue": "exchange-1", "account": "spot", "symbol": "DOGE-USD", "size": 1,
              "kind": "spot"}  # fmt: skip
     response = api_client_for("trader").post(URL, {"trades": [trade]}, format="json")
-    assert response.status_code == 400
-    assert "trades[0].symbol" in response.json()["error"]["fields"]
+    # Well formed, but the book does not hold it: a conflict with the current state.
+    assert response.status_code == 409
+    assert "trades.0.symbol" in response.json()["error"]["fields"]
 
 
 def test_it_refuses_an_empty_body(book: Book, api_client_for: Client) -> None:
@@ -103,7 +104,7 @@ def test_it_describes_its_request_and_response_in_the_schema() -> None:
     request = post["requestBody"]["content"]["application/json"]["schema"]
     components = schema["components"]["schemas"]
     assert response == {"$ref": "#/components/schemas/WhatIfOutput"}
-    assert request == {"$ref": "#/components/schemas/WhatIfInput"}
+    assert request == {"$ref": "#/components/schemas/WhatIfInputRequest"}
     output = components["WhatIfOutput"]["properties"]
     assert {"before", "after", "change", "figures", "limit_utilization"} <= set(output)
     assert "var_hist_99" in components["WhatIfHeadline"]["properties"]

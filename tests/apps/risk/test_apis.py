@@ -80,8 +80,8 @@ def test_it_names_a_bad_history_parameter(stored: RiskSnapshot, api_client_for: 
 
 def test_it_names_an_unknown_portfolio(stored: RiskSnapshot, api_client_for: Client) -> None:
     response = api_client_for("trader").get("/api/v1/risk/status?portfolio=nope")
-    assert response.status_code == 400
-    assert "portfolio" in response.json()["error"]["fields"]
+    assert response.status_code == 404
+    assert "nope" in response.json()["error"]["message"]
 
 
 def test_it_shows_the_debug_trace_to_risk_officers_only(
