@@ -9,6 +9,7 @@ from typing import Any
 
 from apps.alerts.models import Alert
 from apps.alerts.selectors import alerts_active
+from apps.alerts.services.messages import alert_document
 from apps.core.live import live_publish_on_commit
 
 ALERT_EVENTS = ("opened", "updated", "resolved", "acknowledged")
@@ -24,32 +25,13 @@ def alert_publish_on_commit(alert: Alert, change: str) -> None:
 
 
 def alert_live_payload(alert: Alert) -> dict[str, Any]:
-    """The alert under the field names of ``GET /api/v1/alerts/active``."""
+    """The alert under the field names of ``GET /api/v1/alerts/active``: the notification's
+    document plus who acknowledged it."""
     return {
-        "id": alert.pk,
-        "alert_id": alert.public_id,
-        "portfolio_id": alert.portfolio_id,
-        "limit_id": alert.limit_id,
-        "limit_key": alert.limit_key,
-        "breach_type": alert.breach_type,
-        "scope_kind": alert.scope_kind,
-        "scope": alert.scope,
-        "severity": alert.severity,
-        "peak_severity": alert.peak_severity,
-        "status": alert.status,
-        "current": alert.current,
-        "limit": alert.limit_value,
-        "utilization": alert.utilization,
-        "opening_level": alert.opening_level,
-        "unit": alert.unit,
-        "opened_at": _iso(alert.opened_at),
-        "updated_at": _iso(alert.updated_at),
-        "resolved_at": _iso(alert.resolved_at),
+        **alert_document(alert),
         "acknowledged_by": alert.acknowledged_by.get_username() if alert.acknowledged_by else None,
         "acknowledged_at": _iso(alert.acknowledged_at),
         "ack_comment": alert.ack_comment,
-        "escalation_tier": alert.escalation_tier,
-        "correlation_id": alert.correlation_id,
     }
 
 

@@ -11,13 +11,13 @@ from collections import Counter
 import psycopg
 import pytest
 
+from tests.e2e.simcontrol import futures_btc, futures_btc_set
 from tests.e2e.stack import free_port, running_stack, wait_until
 from tests.e2e.webhook import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
 
 DB = "riskmonitor_e2e_alerting"
-FUTURES_ACCOUNT = "ex1-futures-basis"
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +52,6 @@ def _net_btc(officer, stack) -> float:
     return float(next(r for r in body["positions"] if r["symbol"] == "BTC-USD")["net_size"])
 
 
-def _futures_btc(stack) -> float:
-    state = stack.sims["exchange-1"].control("GET", "/_sim/state").json()
-    return float(_position(state, FUTURES_ACCOUNT, "BTCUSDT"))
-
-
-def _position(state, account, symbol) -> float:
-    entry = next(a for a in state["accounts"] if a["label"] == account)
-    found = [p for p in entry["futures"]["positions"] if p["symbol"] == symbol]
-    return float(found[0]["amount"]) if found else 0.0
-
-
-def _set_futures_btc(stack, amount: float) -> None:
-    response = stack.sims["exchange-1"].control(
-        "POST",
-        "/_sim/positions",
-        {
-            "account": FUTURES_ACCOUNT,
-            "symbol": "BTCUSDT",
-            "amount": str(amount),
-            "entry_price": "90000",
-        },
-    )
-    assert response.status_code == 200, response.text
-
-
 def _active(officer, stack, breach_type: str) -> list[dict]:
     body = officer.get(
         f"{stack.web_url}/api/v1/alerts/active", params={"breach_type": breach_type}, timeout=10
@@ -100,10 +75,10 @@ def test_it_raises_notifies_audits_acknowledges_and_resolves_a_position_breach(
         90,
         what="a first risk snapshot",
     )
-    original = _futures_btc(stack)
+    original = futures_btc(stack)
     net = _net_btc(officer, stack)
     assert net < 10  # the default fund is inside its BTC limit
-    _set_futures_btc(stack, original + (15.0 - net))  # the brief's case: 15 against max_long 10
+    futures_btc_set(stack, original + (15.0 - net))  # the brief's case: 15 against max_long 10
 
     alerts = wait_until(
         lambda: _active(officer, stack, "position_limit_long"),
@@ -132,7 +107,7 @@ def test_it_raises_notifies_audits_acknowledges_and_resolves_a_position_breach(
     assert response.status_code == 200, response.text
     assert "alert_acknowledged" in _audit_events(stack)
 
-    _set_futures_btc(stack, original)
+    futures_btc_set(stack, original)
     wait_until(
         lambda: not _active(officer, stack, "position_limit_long"), 30, what="the alert to resolve"
     )
@@ -142,11 +117,11 @@ def test_it_raises_notifies_audits_acknowledges_and_resolves_a_position_breach(
 def test_it_delivers_every_notification_once_after_a_webhook_outage(stack, officer, receiver):
     receiver.stop()
     seen_before = len(receiver.bodies())
-    original = _futures_btc(stack)
+    original = futures_btc(stack)
     net = _net_btc(officer, stack)
-    _set_futures_btc(stack, original + (15.0 - net))
+    futures_btc_set(stack, original + (15.0 - net))
     wait_until(lambda: _active(officer, stack, "position_limit_long"), 30, what="a new alert")
-    _set_futures_btc(stack, original)
+    futures_btc_set(stack, original)
     wait_until(
         lambda: not _active(officer, stack, "position_limit_long"), 30, what="the alert to resolve"
     )

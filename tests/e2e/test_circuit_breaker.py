@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from apps.venues.connectors.binance import CCXT_OPTIONS, ccxt_urls
+from tests.e2e.simcontrol import prices_crash
 from tests.e2e.stack import DEV_ENV, running_stack, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -86,14 +87,7 @@ def test_it_opens_on_a_crash_and_flattens_the_book(stack):
     wait_until(lambda: _snapshot_id(officer, stack) >= first + 2, 60, what="two more cycles")
     assert _exposure_left(stack)  # the default fund holds positions and now an order
 
-    for name in ("exchange-1", "exchange-2"):
-        state = stack.sims[name].control("GET", "/_sim/state").json()
-        for symbol in SYMBOLS:
-            crashed = float(state["prices"][symbol]["path"]) * 0.7
-            response = stack.sims[name].control(
-                "POST", "/_sim/prices", {"symbol": symbol, "price": f"{crashed:.2f}"}
-            )
-            assert response.status_code == 200, response.text
+    prices_crash(stack, SYMBOLS)
 
     breaker_url = f"{stack.web_url}/api/v1/emergency/circuit-breaker"
     opened = wait_until(

@@ -20,12 +20,12 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 )
 from grpc_status import rpc_status
 
+from tests.e2e.simcontrol import futures_btc, futures_btc_set
 from tests.e2e.stack import Stack, running_stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
 DB = "riskmonitor_e2e_grpc"
-FUTURES_ACCOUNT = "ex1-futures-basis"
 RISK = "riskmonitor.v1.RiskMonitoringService"
 ALERTS = "riskmonitor.v1.AlertManagementService"
 LIMIT_KEY = "position_limits.BTC-USD.max_long"
@@ -106,20 +106,6 @@ def _violations(error: grpc.RpcError) -> dict[str, str]:
     return {v.field: v.description for v in bad_request.field_violations}
 
 
-def _set_futures_btc(stack: Stack, amount: float) -> None:
-    body = {"account": FUTURES_ACCOUNT, "symbol": "BTCUSDT", "amount": str(amount),
-            "entry_price": "90000"}  # fmt: skip
-    response = stack.sims["exchange-1"].control("POST", "/_sim/positions", body)
-    assert response.status_code == 200, response.text
-
-
-def _futures_btc(stack: Stack) -> float:
-    state = stack.sims["exchange-1"].control("GET", "/_sim/state").json()
-    account = next(a for a in state["accounts"] if a["label"] == FUTURES_ACCOUNT)
-    found = [p for p in account["futures"]["positions"] if p["symbol"] == "BTCUSDT"]
-    return float(found[0]["amount"]) if found else 0.0
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("grpc")
@@ -142,7 +128,7 @@ def breach(stack: Stack, tokens: dict[str, str]) -> dict[str, Any]:
     wait_until(lambda: officer.get(status, timeout=10).status_code == 200, 90, what="a snapshot")
     positions = officer.get(f"{stack.web_url}/api/v1/positions/summary", timeout=10).json()
     net = next(p for p in positions["positions"] if p["symbol"] == "BTC-USD")["net_size"]
-    _set_futures_btc(stack, _futures_btc(stack) + (15.0 - float(net)))
+    futures_btc_set(stack, futures_btc(stack) + (15.0 - float(net)))
     active = f"{stack.web_url}/api/v1/alerts/active"
     params = {"breach_type": "position_limit_long"}
     [alert] = wait_until(

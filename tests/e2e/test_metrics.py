@@ -20,6 +20,7 @@ from tests.deploy.monitoring import (
     promtool,
     rule_expressions,
 )
+from tests.e2e.simcontrol import prices_crash
 from tests.e2e.stack import running_stack, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -80,17 +81,6 @@ def _counting_pids(directory: Path) -> dict[int, float]:
     return counted
 
 
-def _crash_prices(stack) -> None:
-    for name in ("exchange-1", "exchange-2"):
-        state = stack.sims[name].control("GET", "/_sim/state").json()
-        for symbol in SYMBOLS:
-            crashed = float(state["prices"][symbol]["path"]) * 0.7
-            response = stack.sims[name].control(
-                "POST", "/_sim/prices", {"symbol": symbol, "price": f"{crashed:.2f}"}
-            )
-            assert response.status_code == 200, response.text
-
-
 def test_it_keeps_a_replaced_childs_count_and_passes_promtool(stack):
     token = stack.token_for("prom", "integration")
     officer = stack.api(stack.token_for("olga", "risk_officer"))
@@ -99,7 +89,7 @@ def test_it_keeps_a_replaced_childs_count_and_passes_promtool(stack):
         90,
         what="a first snapshot",
     )
-    _crash_prices(stack)
+    prices_crash(stack, SYMBOLS)
     breaker_url = f"{stack.web_url}/api/v1/emergency/circuit-breaker"
     wait_until(
         lambda: officer.get(breaker_url, timeout=10).json()["state"] == "open",

@@ -14,12 +14,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.e2e.simcontrol import FUTURES_ACCOUNT, futures_btc_set, position_of
 from tests.e2e.stack import Stack, running_stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
 DB = "riskmonitor_e2e_ws"
-FUTURES_ACCOUNT = "ex1-futures-basis"
 JUMP_SYMBOL = "XRPUSDT"  # a long perpetual of ~$0.9M: a 30% jump moves equity, breaches nothing
 WAIT = 60.0  # seconds allowed for anything that takes a few cycles (interval: 2 s)
 
@@ -132,26 +132,6 @@ def test_it_sends_the_state_then_an_update_within_two_cycles_of_a_price_jump(
     assert jumped["seq"] > state["seq"][str(jumped["portfolio_id"])]
 
 
-def _position(state: Frame, account: str, symbol: str) -> float:
-    entry = next(a for a in state["accounts"] if a["label"] == account)
-    found = [p for p in entry["futures"]["positions"] if p["symbol"] == symbol]
-    return float(found[0]["amount"]) if found else 0.0
-
-
-def _set_futures_btc(stack: Stack, amount: float) -> None:
-    response = stack.sims["exchange-1"].control(
-        "POST",
-        "/_sim/positions",
-        {
-            "account": FUTURES_ACCOUNT,
-            "symbol": "BTCUSDT",
-            "amount": str(amount),
-            "entry_price": "90000",
-        },
-    )
-    assert response.status_code == 200, response.text
-
-
 def _net_btc(officer: Any, stack: Stack) -> float:
     body = officer.get(f"{stack.web_url}/api/v1/positions/summary", timeout=10).json()
     return float(next(r for r in body["positions"] if r["symbol"] == "BTC-USD")["net_size"])
@@ -171,22 +151,22 @@ def test_it_sends_alert_messages_when_a_breach_opens_and_resolves(
 ) -> None:
     _first_snapshot(officer, stack)
     state = stack.sims["exchange-1"].control("GET", "/_sim/state").json()
-    original = _position(state, FUTURES_ACCOUNT, "BTCUSDT")
+    original = position_of(state, FUTURES_ACCOUNT, "BTCUSDT")
     net = _net_btc(officer, stack)
 
     async def scenario() -> tuple[Frame, Frame]:
         async with _open(stack, token) as ws:
             await _recv(ws)
-            _set_futures_btc(stack, original + (15.0 - net))  # 15 against max_long 10
+            futures_btc_set(stack, original + (15.0 - net))  # 15 against max_long 10
             opened, _ = await _until(ws, lambda f: _btc_breach(f, "alert.opened"))
-            _set_futures_btc(stack, original)
+            futures_btc_set(stack, original)
             resolved, _ = await _until(ws, lambda f: _btc_breach(f, "alert.resolved"))
             return opened, resolved
 
     try:
         opened, resolved = _run(scenario())
     finally:
-        _set_futures_btc(stack, original)
+        futures_btc_set(stack, original)
 
     assert opened["data"]["severity"] == "critical"
     assert opened["data"]["status"] == "open"
