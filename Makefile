@@ -57,8 +57,13 @@ run-stack:
 	@rm -rf $(VAR_DIR)/prometheus && mkdir -p $(VAR_DIR)/prometheus
 	@PROMETHEUS_MULTIPROC_DIR=$(VAR_DIR)/prometheus exec $(BIN)/honcho start -f Procfile
 
+# Unit tests first, in one process (they share the test database and Redis database 1); then the
+# end-to-end tests, each module with its own database, Redis database and ports, two at a time.
+# Exit status 5 is "nothing selected", e.g. PYTEST_ARGS naming unit tests only.
+E2E_WORKERS ?= 2
 test: venv
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(BIN)/python -m pytest -m e2e -n $(E2E_WORKERS) --dist loadgroup $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-fast: venv
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from google.protobuf import json_format
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -110,6 +111,30 @@ def request_data(request: Message) -> dict[str, Any]:
     """A request message as the body or query REST's input serializer takes: the fields that
     were set, by their proto names (which are REST's)."""
     data: dict[str, Any] = json_format.MessageToDict(request, preserving_proto_field_name=True)
+    return _json_integers(request, data)
+
+
+# Proto3's JSON mapping writes 64-bit integers as strings; REST's bodies take JSON integers.
+_INT64_TYPES = frozenset(
+    {
+        FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_UINT64,
+        FieldDescriptor.TYPE_SINT64,
+        FieldDescriptor.TYPE_FIXED64,
+        FieldDescriptor.TYPE_SFIXED64,
+    }
+)
+
+
+def _json_integers(message: Message, data: dict[str, Any]) -> dict[str, Any]:
+    for field in message.DESCRIPTOR.fields:
+        if field.name not in data:
+            continue
+        if field.type in _INT64_TYPES:
+            value = data[field.name]
+            data[field.name] = [int(v) for v in value] if isinstance(value, list) else int(value)
+        elif field.type == FieldDescriptor.TYPE_MESSAGE and isinstance(data[field.name], dict):
+            _json_integers(getattr(message, field.name), data[field.name])
     return data
 
 

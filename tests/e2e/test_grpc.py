@@ -259,10 +259,15 @@ def test_it_names_the_bad_field(breach: dict[str, Any], client: ReflectedClient)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(_violations(error)) == {"history"}
     error = _refused(
-        lambda: client.call(ALERTS, "UpdateRiskLimits", limit_key=LIMIT_KEY, value="-1", reason="r")
+        lambda: client.call(ALERTS, "UpdateRiskLimits", limit_key=LIMIT_KEY, value="ten", reason="r")
     )
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(_violations(error)) == {"value"}
+    # Well-formed but of the wrong sign for a long limit: REST's 409, not a bad field.
+    error = _refused(
+        lambda: client.call(ALERTS, "UpdateRiskLimits", limit_key=LIMIT_KEY, value="-1", reason="r")
+    )
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
     error = _refused(lambda: client.call(ALERTS, "GetAlertHistory", alert_id="alert-999999"))
     assert error.code() == grpc.StatusCode.NOT_FOUND
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import grpc
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 
 from apps.alerts.apis import AlertListApi, AlertPageOutputSerializer, AlertQuerySerializer
 from apps.alerts.selectors import alerts_filtered
@@ -39,7 +39,7 @@ def _latest(portfolio_name: str) -> RiskSnapshot:
     try:
         portfolio = portfolio_resolve(portfolio_name or None)
     except PortfolioNotFound as error:
-        raise ValidationError({"portfolio": [str(error)]}) from error
+        raise NotFound(str(error)) from error
     snapshot = latest_snapshot(portfolio_id=portfolio.pk)
     if snapshot is None:
         raise NotFound(f"no risk snapshot yet for portfolio {portfolio.name!r}")

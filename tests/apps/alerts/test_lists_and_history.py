@@ -124,7 +124,7 @@ def test_it_rejects_a_parameter_given_twice(api_client_for: ClientFor) -> None:
     response = api_client_for("trader").get(f"{LIST}?portfolio_id=1&portfolio_id=2")
 
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"portfolio_id": ["give it once"]}
+    assert response.json()["error"]["fields"] == {"portfolio_id": ["give this parameter once"]}
 
 
 def test_it_keeps_the_active_list_fields_and_order(api_client_for: ClientFor, alerts: Any) -> None:

@@ -206,4 +206,6 @@ def test_it_refuses_a_bad_limit_value_naming_the_field(
     assert set(_violations(error)) == {"value"}
     unknown = am.UpdateLimitsRequest(limit_key="no.such.limit", value="1", reason="r")
     error = _refusal(lambda: alerts_stub.UpdateRiskLimits(unknown, metadata=token))
-    assert set(_violations(error)) == {"limit_key"}
+    # A well-formed key that names no limit is REST's 404, not a bad field.
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert "no.such.limit" in (error.details() or "")

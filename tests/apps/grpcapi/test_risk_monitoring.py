@@ -100,18 +100,18 @@ def test_it_refuses_a_bad_history_naming_the_field(
         stub.GetPortfolioSummary(request, metadata=metadata(token_for("trader")))
 
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "expected <n>h or <n>d" in _violations(refused.value)["history"]
+    assert "expected <n>h (1 to 744) or <n>d (1 to 31)" in _violations(refused.value)["history"]
 
 
-def test_it_refuses_an_unknown_portfolio_naming_the_field(
+def test_it_answers_not_found_for_an_unknown_portfolio_as_rest_does(
     stored: RiskSnapshot, stub: RiskMonitoringServiceStub, token_for: Callable[[str], str]
 ) -> None:
     request = pb.RiskStatusRequest(portfolio="nope")
     with pytest.raises(grpc.RpcError) as refused:
         stub.GetRiskStatus(request, metadata=metadata(token_for("trader")))
 
-    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _violations(refused.value) == {"portfolio": "no portfolio named 'nope'"}
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    assert refused.value.details() == "no portfolio named 'nope'"
 
 
 def test_it_answers_not_found_before_the_first_snapshot(
