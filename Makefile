@@ -63,7 +63,7 @@ run-stack:
 E2E_WORKERS ?= 2
 test: venv
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(TEST_ENV) $(BIN)/python -m pytest -m e2e -n $(E2E_WORKERS) --dist loadgroup $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(BIN)/python -m pytest -m e2e -n $(E2E_WORKERS) --dist loadfile $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-fast: venv
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
