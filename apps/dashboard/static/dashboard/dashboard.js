@@ -203,7 +203,7 @@ function renderLimits(body) {
   const trace = {
     type: "bar",
     orientation: "h",
-    y: limits.map((l) => (l.scope ? `${l.limit_key} ${l.scope}` : l.limit_key)),
+    y: limits.map((l) => l.limit_key),
     x: values,
     text: limits.map((l, i) => (l.utilization === null ? "no reading" : display.show_utilization_percentage ? `${values[i].toFixed(1)}%` : "")),
     textposition: "auto",
@@ -272,6 +272,8 @@ function renderAlerts() {
     li.dataset.alertId = String(alert.id);
     li.dataset.status = alert.status;
     li.dataset.severity = alert.severity;
+    li.dataset.breachType = alert.breach_type;
+    li.dataset.scope = alert.scope || "";
     li.style.borderLeftColor = settings.severity_colors[alert.severity] || "#888";
     const head = document.createElement("div");
     head.append(text("span", alert.severity.toUpperCase(), "severity"), text("span", ` ${alert.limit_key} ${alert.scope || ""} `),
