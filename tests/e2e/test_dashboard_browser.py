@@ -206,6 +206,30 @@ def test_it_shows_a_breach_and_lets_only_a_risk_officer_acknowledge_it(
         futures_btc_set(stack, original)
 
 
+def test_it_shows_the_changed_utilization_of_a_what_if_trade(
+    trader_page: Page, stack: Stack, api: requests.Session, shots: Path
+) -> None:
+    page = trader_page
+    page.fill("#whatif-form input[name=size]", "3")
+    page.click("#whatif-form button[type=submit]")
+    key = "position_limits.BTC-USD.max_long"
+    changed = page.wait_for_selector(f"#whatif-result tr[data-limit-key='{key}']")
+    assert changed is not None
+    trade = {"venue": "exchange-1", "account": "futures", "symbol": "BTC-USD", "side": "buy",
+             "size": 3, "kind": "perpetual"}  # fmt: skip
+    body = api.post(f"{stack.web_url}/api/v1/risk/what-if", json={"trades": [trade]}, timeout=30)
+    after = next(r for r in body.json()["limit_utilization"]["after"] if r["limit_key"] == key)
+    # The book moves between the two calls (prices tick), so the page's figure and this one
+    # are two assessments of nearly the same book.
+    shown = float(changed.get_attribute("data-after") or "nan")
+    assert shown == pytest.approx(after["utilization"], rel=0.05)
+    page.fill("#whatif-form input[name=symbol]", "NOPE-USD")
+    page.click("#whatif-form button[type=submit]")
+    page.wait_for_selector("#whatif-error:has-text('trades.0')")
+    page.screenshot(path=str(shots / "dashboard-whatif-1280.png"), full_page=True)
+    page.fill("#whatif-form input[name=symbol]", "BTC-USD")
+
+
 def test_it_shows_stale_within_two_intervals_once_the_exchanges_stop(
     trader_page: Page, stack: Stack, shots: Path
 ) -> None:

@@ -203,7 +203,7 @@ function renderLimits(body) {
   const trace = {
     type: "bar",
     orientation: "h",
-    y: limits.map((l) => l.limit_key),
+    y: limits.map((l) => (window.innerWidth < 600 ? l.limit_key.split(".").slice(1).join(".") || l.limit_key : l.limit_key)),
     x: values,
     text: limits.map((l, i) => (l.utilization === null ? "no reading" : display.show_utilization_percentage ? `${values[i].toFixed(1)}%` : "")),
     textposition: "auto",
@@ -321,6 +321,76 @@ function renderSources(body) {
   }
 }
 
+// ---- what-if -----------------------------------------------------------------------------
+
+const WHATIF_FIGURES = [
+  ["equity", "Equity", money], ["total_pnl", "Total P&L", money], ["gross_notional", "Gross notional", money],
+  ["leverage", "Leverage", multiple], ["var_hist_99", "VaR 99% (hist.)", money], ["es_99", "Expected shortfall 99%", money],
+];
+
+function errorText(body, fallback) {
+  if (!body || !body.error) return fallback;
+  const fields = Object.entries(body.error.fields || {}).map(([k, v]) => `${k}: ${[].concat(v).join("; ")}`);
+  return [body.error.message, ...fields].join(" — ");
+}
+
+function whatIfTrade(form) {
+  const data = new FormData(form);
+  const trade = { venue: data.get("venue"), account: data.get("account"), symbol: data.get("symbol"),
+    kind: data.get("kind"), side: data.get("side"), size: Number(data.get("size")) };
+  if (data.get("price")) trade.price = Number(data.get("price"));
+  return trade;
+}
+
+async function whatIf(event) {
+  event.preventDefault();
+  $("whatif-error").textContent = "";
+  const response = await fetch(`/api/v1/risk/what-if${portfolioQuery()}`, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    body: JSON.stringify({ trades: [whatIfTrade(event.target)] }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    $("whatif-error").textContent = errorText(body, response.statusText);
+    return;
+  }
+  renderWhatIf(body);
+}
+
+function row(cells, className) {
+  const tr = document.createElement("tr");
+  if (className) tr.className = className;
+  tr.append(...cells.map(([content, cls]) => text("td", content, cls)));
+  return tr;
+}
+
+function renderWhatIf(body) {
+  const figures = document.createElement("table");
+  figures.append(row([["Figure"], ["Before"], ["After"], ["Change"]], "head"));
+  for (const [key, label, show] of WHATIF_FIGURES) {
+    figures.append(row([[label], [show(body.before[key]), "num"], [show(body.after[key]), "num"], [show(body.change[key]), "num"]]));
+  }
+  const limits = document.createElement("table");
+  limits.append(row([["Limit"], ["Before"], ["After"]], "head"));
+  if (body.limit_utilization.source === "limits") {
+    const before = new Map(body.limit_utilization.before.map((r) => [`${r.limit_key}|${r.scope}`, r]));
+    for (const after of body.limit_utilization.after) {
+      const was = before.get(`${after.limit_key}|${after.scope}`);
+      if (was && was.utilization === after.utilization) continue;
+      const tr = row([[`${after.limit_key} ${after.scope}`], [percent(was ? was.utilization : null, 1), "num"],
+        [percent(after.utilization, 1), `num ${after.breached ? "negative" : ""}`]]);
+      tr.dataset.limitKey = after.limit_key;
+      tr.dataset.after = String(after.utilization);
+      limits.append(tr);
+    }
+  }
+  const result = $("whatif-result");
+  result.replaceChildren(figures, text("h3", "Limit utilization that changes"), limits);
+  result.dataset.asOf = body.as_of;
+}
+
 // ---- loading -----------------------------------------------------------------------------
 
 let panelsSnapshot = null;
@@ -398,6 +468,7 @@ function onEvent(frame) {
 }
 
 document.title = settings.title;
+$("whatif-form").addEventListener("submit", whatIf);
 loadOverREST();
 new LiveFeed({ onState, onEvent, onStatus: renderConnection }).start();
 window.setInterval(renderStale, 1000);
