@@ -38,6 +38,7 @@ def page_settings(*, user: User, portfolio: Portfolio | None) -> dict[str, Any]:
         "title": page.title,
         "refresh_interval_seconds": charts.refresh_interval_seconds,
         "chart_history_hours": page.chart_history_hours,
+        "pnl_intervals": charts.charts.pnl_chart.intervals,
         "alert_sound_enabled": page.alert_sound_enabled,
         "panels": page.layout.model_dump(),
         "heatmap": charts.charts.position_heatmap.model_dump(),

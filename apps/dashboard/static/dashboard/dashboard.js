@@ -79,6 +79,83 @@ function renderOverview() {
   $("stale-sources").textContent = stale.length ? `stale inputs: ${stale.join(", ")}` : "no stale inputs";
 }
 
+function renderDeltas() {
+  const body = $("deltas-body");
+  if (!body || !view.snapshot) return;
+  body.replaceChildren();
+  for (const [asset, delta] of Object.entries(view.snapshot.exposure.deltas).sort()) {
+    const tr = document.createElement("tr");
+    tr.dataset.asset = asset;
+    tr.dataset.usd = delta.usd === null ? "" : String(delta.usd);
+    const usd = delta.usd_complete ? money(delta.usd, view.currency) : `${money(delta.usd, view.currency)} (incomplete)`;
+    tr.append(text("td", asset), text("td", units(delta.units), "num"), text("td", usd, `num ${tone(delta.usd)}`));
+    body.append(tr);
+  }
+}
+
+// ---- P&L timeline ------------------------------------------------------------------------
+
+const DURATION_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+const pnl = { points: [], interval: settings.pnl_intervals[0] || "1m" };
+
+function durationMs(duration) {
+  const match = /^(\d+)([smhd])$/.exec(duration);
+  return match ? Number(match[1]) * DURATION_MS[match[2]] : 6e4;
+}
+
+function pnlPoint(at, total, daily) {
+  return { t: Date.parse(at), total, daily };
+}
+
+async function loadPnlHistory() {
+  if (!$("pnl-chart")) return;
+  const named = portfolio ? `&portfolio=${encodeURIComponent(portfolio.name)}` : "";
+  const body = await getJson(`/api/v1/portfolio/pnl?history=${settings.chart_history_hours}h${named}`);
+  if (!body) return;
+  const live = pnl.points;
+  pnl.points = body.history.map((p) => pnlPoint(p.as_of, p.total_pnl, p.daily_pnl));
+  const newest = pnl.points.length ? pnl.points[pnl.points.length - 1].t : 0;
+  pnl.points.push(...live.filter((p) => p.t > newest));
+  renderPnl();
+}
+
+function addPnlPoint(snapshot) {
+  const point = pnlPoint(snapshot.as_of, snapshot.pnl.total_pnl, snapshot.pnl.daily_pnl);
+  const last = pnl.points[pnl.points.length - 1];
+  if (last && point.t <= last.t) return;
+  pnl.points.push(point);
+  const horizon = Date.now() - settings.chart_history_hours * 36e5;
+  while (pnl.points.length && pnl.points[0].t < horizon) pnl.points.shift();
+  renderPnl();
+}
+
+function renderPnl() {
+  const chart = $("pnl-chart");
+  if (!chart || !window.Plotly) return;
+  const step = durationMs(pnl.interval);
+  const buckets = new Map(); // bucket start -> the bucket's last point
+  for (const point of pnl.points) buckets.set(Math.floor(point.t / step) * step, point);
+  const starts = [...buckets.keys()];
+  const x = starts.map((t) => new Date(t).toISOString());
+  const last = starts.map((t) => buckets.get(t));
+  chart.dataset.points = String(starts.length);
+  for (const button of document.querySelectorAll(".interval")) {
+    button.setAttribute("aria-pressed", String(button.dataset.interval === pnl.interval));
+  }
+  window.Plotly.react(chart, [
+    { type: "bar", name: "daily P&L", x, y: last.map((p) => p.daily), marker: { color: last.map((p) => ((p.daily || 0) < 0 ? "#e5534b" : "#3fb950")) } },
+    { type: "scatter", mode: "lines", name: "total P&L", x, y: last.map((p) => p.total), line: { color: "#58a6ff", width: 2 } },
+  ], plotLayout({ margin: { l: 70, r: 20, t: 10, b: 40 }, height: 300, xaxis: { type: "date", title: { text: "UTC" } },
+    yaxis: { tickprefix: "$" }, legend: { orientation: "h" } }), { displayModeBar: false, responsive: true });
+}
+
+for (const button of document.querySelectorAll(".interval")) {
+  button.addEventListener("click", () => {
+    pnl.interval = button.dataset.interval;
+    renderPnl();
+  });
+}
+
 // ---- breaker -----------------------------------------------------------------------------
 
 function renderBreaker() {
@@ -414,6 +491,8 @@ function takeSnapshot(snapshot) {
   view.snapshot = snapshot;
   view.lastUpdateAt = Date.now();
   renderOverview();
+  renderDeltas();
+  addPnlPoint(snapshot);
   renderStale();
   refreshPanels();
 }
@@ -469,6 +548,7 @@ function onEvent(frame) {
 
 document.title = settings.title;
 $("whatif-form").addEventListener("submit", whatIf);
+loadPnlHistory();
 loadOverREST();
 new LiveFeed({ onState, onEvent, onStatus: renderConnection }).start();
 window.setInterval(renderStale, 1000);
