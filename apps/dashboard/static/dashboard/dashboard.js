@@ -139,13 +139,15 @@ function renderPnl() {
   const x = starts.map((t) => new Date(t).toISOString());
   const last = starts.map((t) => buckets.get(t));
   chart.dataset.points = String(starts.length);
+  // The whole window, so that a young history reads as young rather than stretched.
+  const windowRange = [new Date(Date.now() - settings.chart_history_hours * 36e5).toISOString(), new Date(Date.now() + step).toISOString()];
   for (const button of document.querySelectorAll(".interval")) {
     button.setAttribute("aria-pressed", String(button.dataset.interval === pnl.interval));
   }
   window.Plotly.react(chart, [
-    { type: "bar", name: "daily P&L", x, y: last.map((p) => p.daily), marker: { color: last.map((p) => ((p.daily || 0) < 0 ? "#e5534b" : "#3fb950")) } },
-    { type: "scatter", mode: "lines", name: "total P&L", x, y: last.map((p) => p.total), line: { color: "#58a6ff", width: 2 } },
-  ], plotLayout({ margin: { l: 70, r: 20, t: 10, b: 40 }, height: 300, xaxis: { type: "date", title: { text: "UTC" } },
+    { type: "bar", name: "daily P&L", x, y: last.map((p) => p.daily), width: step * 0.8, marker: { color: last.map((p) => ((p.daily || 0) < 0 ? "#e5534b" : "#3fb950")) } },
+    { type: "scatter", mode: "lines+markers", name: "total P&L", x, y: last.map((p) => p.total), line: { color: "#58a6ff", width: 2 }, marker: { size: 4 } },
+  ], plotLayout({ margin: { l: 70, r: 20, t: 10, b: 40 }, height: 300, xaxis: { type: "date", title: { text: "UTC" }, range: windowRange },
     yaxis: { tickprefix: "$" }, legend: { orientation: "h" } }), { displayModeBar: false, responsive: true });
 }
 
