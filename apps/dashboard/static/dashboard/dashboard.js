@@ -330,8 +330,7 @@ async function acknowledge(id, comment, problem) {
   });
   const body = await response.json();
   if (!response.ok) {
-    const fields = body.error && body.error.fields ? Object.entries(body.error.fields).map(([k, v]) => `${k}: ${v.join("; ")}`) : [];
-    problem.textContent = [body.error ? body.error.message : response.statusText, ...fields].join(" — ");
+    problem.textContent = errorText(body, response.statusText);
     return;
   }
   view.alerts.set(body.id, body);
@@ -410,7 +409,9 @@ const WHATIF_FIGURES = [
 function errorText(body, fallback) {
   if (!body || !body.error) return fallback;
   const fields = Object.entries(body.error.fields || {}).map(([k, v]) => `${k}: ${[].concat(v).join("; ")}`);
-  return [body.error.message, ...fields].join(" — ");
+  // A conflict's message often is its one field's reason already: say it once.
+  const parts = fields.some((f) => f.includes(body.error.message)) ? fields : [body.error.message, ...fields];
+  return parts.join(" — ");
 }
 
 function whatIfTrade(form) {
