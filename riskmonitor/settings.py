@@ -320,3 +320,15 @@ EMAIL_BACKEND = (
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+
+# The live dashboard (apps/dashboard): its own login page, and plotly.js served from the
+# installed plotly package as a static file. WhiteNoise serves finders' files directly, so a
+# stack started without collectstatic (tests, a Procfile run) still has them.
+LOGIN_URL = "dashboard-login"
+LOGIN_REDIRECT_URL = "home"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "apps.dashboard.vendorfiles.PlotlyFinder",
+]
+WHITENOISE_USE_FINDERS = True

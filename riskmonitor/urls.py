@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerView
 
 from apps.core import apis as core
+from apps.dashboard import views as dashboard_views
 
 urlpatterns = [
-    # Until the live dashboard exists, the back office is the place to land.
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    # Readers of risk land on the live dashboard, others on the back office.
+    path("", dashboard_views.home, name="home"),
     path("health", core.health, name="health"),
     path("metrics", core.metrics, name="metrics"),
     path("api/v1/system/status", core.system_status, name="system-status"),

@@ -1,8 +1,12 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from apps.dashboard import apis
+from apps.dashboard import apis, views
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("login/", views.DashboardLoginView.as_view(), name="dashboard-login"),
+    path("logout/", LogoutView.as_view(next_page="dashboard-login"), name="dashboard-logout"),
     path(
         "api/v1/dashboard/risk-metrics",
         apis.RiskMetricsApi.as_view(),

@@ -56,7 +56,7 @@ def test_it_reports_the_scheduler_tick_written_by_the_heartbeat_task(client):
     assert time.time() - cache.get(SCHEDULER_TICK_KEY) < 5
 
 
-def test_it_sends_a_visitor_of_the_root_to_the_back_office(client):
+def test_it_sends_a_visitor_of_the_root_to_log_in_to_the_dashboard(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/login/?next=/dashboard/"
