@@ -49,7 +49,7 @@ def live_banner(first_snapshot_at: str) -> str:
     lines = [
         "",
         f"Risk Monitor is live: first risk snapshot stored at {first_snapshot_at} UTC.",
-        f"  Open {url}/  (admin: {url}/admin/)",
+        f"  Dashboard: {url}/  (admin: {url}/admin/)",
         f"  {login_line()}",
     ]
     if settings.MODE == "embedded":

@@ -57,7 +57,7 @@ def _assert_first_run_reads_well(console: Path, log_file: Path) -> None:
         time.sleep(1)
     text = console.read_text()
     banner = text[text.index("Risk Monitor is live") :]
-    assert "Log in as officer / " in banner and "Open http://127.0.0.1:8080/" in banner
+    assert "Log in as officer / " in banner and "Dashboard: http://127.0.0.1:8080/" in banner
     event_lines = [line for line in text.splitlines() if "risk_snapshot_created" in line]
     assert event_lines and all(not line.startswith("{") for line in event_lines)
     assert all(len(line) < 200 for line in event_lines)

@@ -36,7 +36,7 @@ def test_the_live_banner_repeats_the_saved_login_and_the_addresses(var_dir: Path
     banner = live_banner("14:14:28")
     assert "first risk snapshot stored at 14:14:28 UTC" in banner
     assert "Log in as officer / s3cret-pw" in banner
-    assert "Open http://127.0.0.1:" in banner and "/admin/" in banner
+    assert "Dashboard: http://127.0.0.1:" in banner and "/admin/" in banner
 
 
 def test_without_a_saved_login_it_says_how_to_make_a_user(var_dir: Path) -> None:
