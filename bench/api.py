@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +50,21 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory(prefix="bench-api-") as tmp,
         running_stack(
-            Path(tmp), database=BENCH_DATABASE, redis_db=BENCH_REDIS_DB, grpc=True
+            Path(tmp),
+            database=BENCH_DATABASE,
+            redis_db=BENCH_REDIS_DB,
+            env={"RISK_CHECK_INTERVAL_SECONDS": "2"},
+            grpc=True,
         ) as stack,
     ):
         token = stack.token_for("bench-api", "trader")
         _wait_for_first_snapshot(stack.web_url, token)
+        # The fan-out first: after the request load, daphne's worker threads still hold their
+        # database connections, and 500 handshakes on top of them can exhaust the server's.
+        websocket = asyncio.run(ws_fanout(stack.web_url, token, clients=args.ws_clients))
         rest = asyncio.run(rest_load(stack.web_url, token, args.clients, args.seconds))
         assert stack.grpc_target is not None
         grpc = grpc_calls(stack.grpc_target, token, concurrency=args.clients, seconds=args.seconds)
-        websocket = asyncio.run(ws_fanout(stack.web_url, token, clients=args.ws_clients))
     print(
         json.dumps({"rest": rest, "grpc": grpc, "websocket": websocket, "goals": GOALS}, indent=2)
     )
@@ -86,7 +93,7 @@ def _wait_for_first_snapshot(web_url: str, token: str) -> None:
 async def rest_load(web_url: str, token: str, clients: int, seconds: float) -> dict[str, Any]:
     """``clients`` workers, each one keep-alive connection, calling back to back for ``seconds``."""
     latencies: list[float] = []
-    failures = 0
+    failures: Counter[int] = Counter()  # by status code
     headers = {"Authorization": f"Token {token}"}
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
@@ -94,13 +101,12 @@ async def rest_load(web_url: str, token: str, clients: int, seconds: float) -> d
         deadline = time.perf_counter() + seconds
 
         async def worker() -> None:
-            nonlocal failures
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 async with session.get(f"{web_url}{REST_PATH}") as response:
                     await response.read()
                     if response.status != 200:
-                        failures += 1
+                        failures[response.status] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
 
         started = time.perf_counter()
@@ -110,7 +116,7 @@ async def rest_load(web_url: str, token: str, clients: int, seconds: float) -> d
         "path": REST_PATH,
         "clients": clients,
         "requests": len(latencies),
-        "failures": failures,
+        "failures": dict(failures),
         "rps": round(len(latencies) / elapsed, 1),
         **latency_figures(latencies),
     }

@@ -153,7 +153,10 @@ TEMPLATES = [
 VAR_DIR = Path(env.text("RISK_MONITOR_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 if MODE == "stack":
-    DATABASES = {"default": dj_database_url.parse(str(_database_url), conn_max_age=60)}
+    # No persistent connections: under ASGI every request runs in a thread of its own, so a kept
+    # connection is never reused and they pile up until PostgreSQL refuses new clients (seen at 32
+    # concurrent API clients). A pooler (pgbouncer, or psycopg's pool) is the way to reuse them.
+    DATABASES = {"default": dj_database_url.parse(str(_database_url), conn_max_age=0)}
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
     CACHES = {
