@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -49,7 +50,9 @@ def main() -> None:
     ):
         stack.manage("create_role_user", "bench", "--role", "trader", "--password", PASSWORD)
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+            executable_path=shutil.which("chromium") or "chromium",
+            headless=True,
+            args=["--no-sandbox"],
         )
         page = _logged_in(browser.new_page(viewport={"width": 1280, "height": 900}), stack)
         latencies = [_one_jump(page, stack, index) for index in range(args.jumps)]

@@ -6,6 +6,7 @@ temporary directory (1280 px and a 390 px phone width)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.e2e
 
 DB = "riskmonitor_e2e_dashboard"
 PASSWORD = "Long-enough-pw-1"
-CHROMIUM = "/usr/bin/chromium"
+# The system's Chromium (Debian's chromium package, on PATH), not a browser Playwright downloads.
+CHROMIUM = shutil.which("chromium") or "chromium"
 # The overview's figure -> where /api/v1/risk/status has it.
 HEADLINE = {
     "equity": ("equity",),
@@ -122,6 +124,11 @@ def _same_snapshot(page: Page, stack: Stack, api: requests.Session) -> tuple[Any
     return wait_until(pair, 30, interval=0.2, what="the page and the API on one snapshot")
 
 
+def _net_btc(api: requests.Session, stack: Stack) -> float:
+    summary = api.get(f"{stack.web_url}/api/v1/positions/summary", timeout=10).json()
+    return float(next(r for r in summary["positions"] if r["symbol"] == "BTC-USD")["net_size"])
+
+
 def _no_reload(page: Page) -> bool:
     return bool(page.evaluate("window.__loadedOnce === true"))
 
@@ -184,9 +191,7 @@ def test_it_shows_a_breach_and_lets_only_a_risk_officer_acknowledge_it(
     trader_page: Page, browser: Browser, stack: Stack, api: requests.Session, shots: Path
 ) -> None:
     original = futures_btc(stack)
-    summary = api.get(f"{stack.web_url}/api/v1/positions/summary", timeout=10).json()
-    net = float(next(r for r in summary["positions"] if r["symbol"] == "BTC-USD")["net_size"])
-    futures_btc_set(stack, original + (15.0 - net))  # 15 BTC against max_long 10
+    futures_btc_set(stack, original + (15.0 - _net_btc(api, stack)))  # 15 BTC against max_long 10
     try:
         selector = "#alerts li[data-breach-type=position_limit_long][data-scope=BTC-USD]"
         alert = trader_page.wait_for_selector(selector, timeout=30_000)
@@ -216,6 +221,9 @@ def test_it_shows_a_breach_and_lets_only_a_risk_officer_acknowledge_it(
 def test_it_shows_the_changed_utilization_of_a_what_if_trade(
     trader_page: Page, stack: Stack, api: requests.Session, shots: Path
 ) -> None:
+    # The breach test before this one put the BTC position back: wait until a snapshot shows it,
+    # so that the page and the API below assess the same book.
+    wait_until(lambda: _net_btc(api, stack) < 10, 60, what="the BTC position back inside its limit")
     page = trader_page
     page.fill("#whatif-form input[name=size]", "3")
     page.click("#whatif-form button[type=submit]")
